@@ -1,0 +1,16 @@
+# io_add_module(<name> MODULE <module name> FILES <interface units...> [SOURCES <impl units...>]
+#               [DEPENDS <targets...>])
+# Adds the library target io_<name> with the alias io::<name>, its interface units in a
+# CXX_MODULES file set, and public dependencies.
+function(io_add_module name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "FILES;SOURCES;DEPENDS")
+  set(target io_${name})
+  add_library(${target})
+  add_library(io::${name} ALIAS ${target})
+  target_sources(${target}
+    PUBLIC FILE_SET CXX_MODULES BASE_DIRS "${PROJECT_SOURCE_DIR}/modules" FILES ${arg_FILES}
+    PRIVATE ${arg_SOURCES})
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  target_link_libraries(${target} PUBLIC ${arg_DEPENDS})
+  set_target_properties(${target} PROPERTIES EXPORT_NAME ${name})
+endfunction()

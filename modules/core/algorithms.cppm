@@ -1,0 +1,179 @@
+// io.core:algorithms — read_exact, read_all, copy and write, written once against the concepts.
+module;
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <vector>
+export module io.core:algorithms;
+import :error;
+import :concepts;
+import :bytes;
+import :detail;
+
+namespace io::detail {
+
+// Reads until `buffer` is full or the stream ends; returns the bytes read.
+template <class S, class Sink>
+std::size_t read_until_full(S& s, std::span<std::byte> buffer, Sink& sink) {
+  std::size_t done = 0;
+  while (done < buffer.size()) {
+    const std::size_t n = detail::read(s, buffer.subspan(done), sink);
+    if (failed(sink) || n == 0) break;
+    done += n;
+  }
+  return done;
+}
+
+template <class C>
+void append(C& out, std::span<const std::byte> bytes) {
+  using value_type = typename C::value_type;
+  const auto* first = reinterpret_cast<const value_type*>(bytes.data());
+  out.insert(out.end(), first, first + bytes.size());
+}
+
+template <class S, class C, class Sink>
+std::size_t read_all_into(S& s, C& out, Sink& sink) {
+  std::size_t total = 0;
+  if constexpr (buffered_readable<S>) {
+    // Append straight from the stream's buffer: one copy per byte.
+    for (;;) {
+      const std::span<const std::byte> chunk = detail::fill(s, sink);
+      if (failed(sink) || chunk.empty()) break;
+      detail::append(out, chunk);
+      s.consume(chunk.size());
+      total += chunk.size();
+    }
+  } else {
+    // Grow geometrically and read into the spare room.
+    std::size_t room = 16 * 1024;
+    for (;;) {
+      const std::size_t old_size = out.size();
+      out.resize(old_size + room);
+      const auto spare = std::as_writable_bytes(std::span(out.data() + old_size, room));
+      const std::size_t n = detail::read(s, spare, sink);
+      out.resize(old_size + (failed(sink) ? 0 : n));
+      if (failed(sink) || n == 0) break;
+      total += n;
+      if (n == room && room < 4 * 1024 * 1024) room *= 2;
+    }
+  }
+  return total;
+}
+
+template <class R, class W, class Sink>
+std::uint64_t copy(R& from, W& to, Sink& sink) {
+  std::uint64_t total = 0;
+  if constexpr (buffered_readable<R>) {
+    // Write straight from the reader's buffer.
+    for (;;) {
+      const std::span<const std::byte> chunk = detail::fill(from, sink);
+      if (failed(sink) || chunk.empty()) break;
+      detail::write(to, chunk, sink);
+      if (failed(sink)) break;
+      from.consume(chunk.size());
+      total += chunk.size();
+    }
+  } else {
+    constexpr std::size_t size = 128 * 1024;
+    const auto buffer = std::make_unique_for_overwrite<std::byte[]>(size);
+    for (;;) {
+      const std::size_t n = detail::read(from, std::span(buffer.get(), size), sink);
+      if (failed(sink) || n == 0) break;
+      detail::write(to, std::span<const std::byte>(buffer.get(), n), sink);
+      if (failed(sink)) break;
+      total += n;
+    }
+  }
+  return total;
+}
+
+} // namespace io::detail
+
+export namespace io {
+
+/// A contiguous container of single bytes that read_all can append to
+/// (std::vector<std::byte>, std::string, std::vector<char>, std::vector<unsigned char>, ...).
+template <class C>
+concept byte_container =
+    sizeof(typename C::value_type) == 1 && std::is_trivially_copyable_v<typename C::value_type> &&
+    requires(C& c, std::size_t n) {
+      { c.data() } -> std::same_as<typename C::value_type*>;
+      c.resize(n);
+      { c.size() } -> std::convertible_to<std::size_t>;
+    };
+
+/// Reads exactly `buffer.size()` bytes; a stream that ends first is an error (errc::unexpected_eof).
+template <readable S>
+void read_exact(S& s, std::span<std::byte> buffer) {
+  detail::throw_errors sink;
+  if (detail::read_until_full(s, buffer, sink) < buffer.size())
+    throw io_error(errc::unexpected_eof, "read exactly");
+}
+
+/// Reads exactly `buffer.size()` bytes, reporting errors (errc::unexpected_eof too) through `ec`.
+template <readable S>
+void read_exact(S& s, std::span<std::byte> buffer, std::error_code& ec) noexcept {
+  ec.clear();
+  if (detail::read_until_full(s, buffer, ec) < buffer.size() && !ec) ec = errc::unexpected_eof;
+}
+
+/// Appends the rest of the stream to `out` and returns how many bytes it appended.
+template <readable S, byte_container C>
+std::size_t read_all(S& s, C& out) {
+  detail::throw_errors sink;
+  return detail::read_all_into(s, out, sink);
+}
+
+/// Appends the rest of the stream to `out`, reporting errors through `ec`; returns the bytes
+/// appended (those read before an error stay in `out`).
+template <readable S, byte_container C>
+std::size_t read_all(S& s, C& out, std::error_code& ec) noexcept {
+  ec.clear();
+  return detail::capture(ec, [&] { return detail::read_all_into(s, out, ec); });
+}
+
+/// The rest of the stream, as a std::vector<std::byte> or any other byte_container
+/// (`io::read_all<std::string>(s)`).
+template <byte_container C = std::vector<std::byte>, readable S>
+C read_all(S& s) {
+  C out;
+  io::read_all(s, out);
+  return out;
+}
+
+/// Copies the rest of `from` into `to` and returns the number of bytes copied; does not flush.
+template <readable R, writable W>
+std::uint64_t copy(R& from, W& to) {
+  detail::throw_errors sink;
+  return detail::copy(from, to, sink);
+}
+
+/// Copies the rest of `from` into `to`, reporting errors through `ec`; returns the bytes copied
+/// before an error.
+template <readable R, writable W>
+std::uint64_t copy(R& from, W& to, std::error_code& ec) noexcept {
+  ec.clear();
+  return detail::capture(ec, [&] { return detail::copy(from, to, ec); });
+}
+
+/// Writes the characters of `text`.
+template <writable W>
+void write(W& to, std::string_view text) {
+  to.write(as_bytes(text));
+}
+
+/// Writes the characters of `text`, reporting errors through `ec`.
+template <writable W>
+void write(W& to, std::string_view text, std::error_code& ec) noexcept {
+  ec.clear();
+  detail::write(to, as_bytes(text), ec);
+}
+
+} // namespace io

@@ -1,0 +1,181 @@
+// io.core:buffered_writer — a write buffer over any writable stream.
+module;
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+export module io.core:buffered_writer;
+import :error;
+import :concepts;
+import :detail;
+
+export namespace io {
+
+/// Buffers writes to `S` (a stream, owned, or a reference `T&` to one) in a page-aligned buffer.
+/// Writes at least as large as the buffer go straight to `S`. flush() and close() report errors;
+/// the destructor writes out what is buffered and swallows errors, so call close() to see them.
+/// After a failed write-out the bytes stay buffered: nothing is dropped without an error.
+template <class S>
+  requires writable<std::remove_reference_t<S>>
+class buffered_writer {
+public:
+  /// The buffer size used when none is given: 64 KiB.
+  static constexpr std::size_t default_capacity = 64 * 1024;
+
+  /// Buffers `inner` (an lvalue is referenced, an rvalue moved in) with `capacity` bytes (at least 1).
+  explicit buffered_writer(S&& inner, std::size_t capacity = default_capacity)
+      : inner_(std::forward<S>(inner)), capacity_(std::max<std::size_t>(capacity, 1)),
+        buffer_(detail::make_aligned_buffer(capacity_)) {}
+
+  buffered_writer(buffered_writer&&) noexcept = default;
+  buffered_writer& operator=(buffered_writer&&) = delete;
+
+  ~buffered_writer() {
+    if (closed_ || !buffer_) return;
+    std::error_code ignored;
+    flush(ignored);
+  }
+
+  /// Writes all of `bytes` (into the buffer while they fit).
+  void write(std::span<const std::byte> bytes) {
+    if (bytes.size() <= capacity_ - size_ && !closed_) [[likely]] {
+      if (!bytes.empty()) std::memcpy(buffer_.get() + size_, bytes.data(), bytes.size());
+      size_ += bytes.size();
+      return;
+    }
+    detail::throw_errors sink;
+    write_slow(bytes, sink);
+  }
+  /// As write(bytes), reporting errors through `ec`.
+  void write(std::span<const std::byte> bytes, std::error_code& ec) noexcept {
+    ec.clear();
+    write_slow(bytes, ec);
+  }
+
+  /// Writes out the buffer and flushes the underlying stream.
+  void flush() {
+    detail::throw_errors sink;
+    flush_impl(sink);
+  }
+  /// As flush(), reporting errors through `ec`.
+  void flush(std::error_code& ec) noexcept {
+    ec.clear();
+    flush_impl(ec);
+  }
+
+  /// Writes out the buffer, flushes and closes the underlying stream when it has close();
+  /// reports the first error. Later operations report errc::closed; closing again does nothing.
+  void close() {
+    std::error_code ec;
+    close(ec);
+    throw_if_error(ec, "close");
+  }
+  /// As close(), reporting errors through `ec`.
+  void close(std::error_code& ec) noexcept {
+    ec.clear();
+    if (closed_) return;
+    flush_impl(ec);
+    closed_ = true;
+    size_ = 0;
+    if constexpr (requires { inner_.close(); }) {
+      std::error_code close_ec;
+      detail::close(inner_, close_ec);
+      if (!ec) ec = close_ec;
+    }
+  }
+
+  /// Writes out the buffer and moves to `offset` from `from`; returns the new position.
+  std::uint64_t seek(std::int64_t offset, whence from = whence::begin)
+    requires seekable<std::remove_reference_t<S>>
+  {
+    detail::throw_errors sink;
+    return seek_impl(offset, from, sink);
+  }
+  /// As seek(offset, from), reporting errors through `ec`.
+  std::uint64_t seek(std::int64_t offset, whence from, std::error_code& ec) noexcept
+    requires seekable<std::remove_reference_t<S>>
+  {
+    ec.clear();
+    return seek_impl(offset, from, ec);
+  }
+
+  /// The position the next write goes to.
+  std::uint64_t tell()
+    requires seekable<std::remove_reference_t<S>>
+  {
+    return inner_.tell() + size_;
+  }
+  /// As tell(), reporting errors through `ec`.
+  std::uint64_t tell(std::error_code& ec) noexcept
+    requires seekable<std::remove_reference_t<S>>
+  {
+    ec.clear();
+    const std::uint64_t inner_position = detail::tell(inner_, ec);
+    return ec ? 0 : inner_position + size_;
+  }
+
+  /// The bytes written but not yet passed to the underlying stream.
+  std::span<const std::byte> buffered() const noexcept { return {buffer_.get(), size_}; }
+  /// The buffer's size in bytes.
+  std::size_t capacity() const noexcept { return capacity_; }
+  /// The underlying stream; bytes still buffered have not reached it.
+  std::remove_reference_t<S>& inner() noexcept { return inner_; }
+
+private:
+  template <class Sink>
+  void write_slow(std::span<const std::byte> bytes, Sink& sink) {
+    if (closed_) return detail::report(sink, errc::closed, "write");
+    if (bytes.size() > capacity_ - size_) {
+      write_out(sink);
+      if (detail::failed(sink)) return;
+    }
+    if (bytes.size() >= capacity_) return detail::write(inner_, bytes, sink);
+    if (!bytes.empty()) std::memcpy(buffer_.get() + size_, bytes.data(), bytes.size());
+    size_ += bytes.size();
+  }
+
+  // Passes the buffer to the stream; on failure the bytes stay buffered.
+  template <class Sink>
+  void write_out(Sink& sink) {
+    if (size_ == 0) return;
+    detail::write(inner_, std::span<const std::byte>(buffer_.get(), size_), sink);
+    if (!detail::failed(sink)) size_ = 0;
+  }
+
+  template <class Sink>
+  void flush_impl(Sink& sink) {
+    if (closed_) return detail::report(sink, errc::closed, "flush");
+    write_out(sink);
+    if (!detail::failed(sink)) detail::flush(inner_, sink);
+  }
+
+  template <class Sink>
+  std::uint64_t seek_impl(std::int64_t offset, whence from, Sink& sink) {
+    if (closed_) {
+      detail::report(sink, errc::closed, "seek");
+      return 0;
+    }
+    write_out(sink);
+    if (detail::failed(sink)) return 0;
+    return detail::seek(inner_, offset, from, sink);
+  }
+
+  S inner_;
+  std::size_t capacity_;
+  detail::aligned_buffer buffer_;
+  std::size_t size_ = 0;
+  bool closed_ = false;
+};
+
+/// Deduces buffered_writer<T&> from an lvalue (referenced) and buffered_writer<T> from an rvalue.
+template <class S>
+buffered_writer(S&&) -> buffered_writer<S>;
+/// As above, with a buffer capacity.
+template <class S>
+buffered_writer(S&&, std::size_t) -> buffered_writer<S>;
+
+} // namespace io

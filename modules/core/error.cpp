@@ -1,0 +1,65 @@
+// io.core:error — the io error category and the messages of io_error.
+module;
+#include <string>
+#include <string_view>
+#include <system_error>
+module io.core;
+
+namespace io {
+namespace {
+
+class category final : public std::error_category {
+public:
+  const char* name() const noexcept override { return "io"; }
+  std::string message(int value) const override {
+    switch (static_cast<errc>(value)) {
+    case errc::closed: return "I/O operation on closed stream";
+    case errc::unexpected_eof: return "unexpected end of stream";
+    case errc::not_readable: return "stream not open for reading";
+    case errc::not_writable: return "stream not open for writing";
+    case errc::not_seekable: return "stream does not support seeking";
+    case errc::invalid_argument: return "invalid argument";
+    case errc::no_buffer_space: return "no space left in fixed-size buffer";
+    }
+    return "unknown io error";
+  }
+  std::error_condition default_error_condition(int value) const noexcept override {
+    // Lets callers compare with the portable conditions they already know.
+    switch (static_cast<errc>(value)) {
+    case errc::invalid_argument: return std::errc::invalid_argument;
+    case errc::no_buffer_space: return std::errc::no_buffer_space;
+    case errc::not_seekable: return std::errc::invalid_seek;
+    default: return {value, *this};
+    }
+  }
+};
+
+// "open for reading" + "x.bin" -> "cannot open 'x.bin' for reading"
+std::string describe(std::string_view operation, std::string_view path) {
+  std::string what = "cannot ";
+  if (path.empty()) {
+    what += operation;
+    return what;
+  }
+  const auto verb_end = operation.find(' ');
+  what += operation.substr(0, verb_end);
+  what += " '";
+  what += path;
+  what += '\'';
+  if (verb_end != std::string_view::npos) what += operation.substr(verb_end);
+  return what;
+}
+
+} // namespace
+
+const std::error_category& io_category() noexcept {
+  static const category instance;
+  return instance;
+}
+
+std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), io_category()}; }
+
+io_error::io_error(std::error_code ec, std::string_view operation, std::string_view path)
+    : std::system_error(ec, describe(operation, path)), operation_(operation), path_(path) {}
+
+} // namespace io

@@ -1,0 +1,4 @@
+// io — the umbrella module: everything io offers behind one import.
+export module io;
+export import io.core;
+export import io.memory;

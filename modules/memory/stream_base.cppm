@@ -1,0 +1,158 @@
+// io.memory:stream_base — the reading, seeking and viewing that memory_stream and span_stream share.
+module;
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <span>
+#include <string>
+#include <system_error>
+export module io.memory:stream_base;
+import io.core;
+
+// Exported only because io.memory's streams derive from it: not part of the API.
+export namespace io::detail {
+
+/// The position, the closed flag and every operation that only reads a block of bytes held in
+/// memory, with Python's BytesIO semantics. `Derived` provides `contents()`.
+template <class Derived>
+class memory_stream_base {
+public:
+  /// Reads into a prefix of `buffer` from the position; returns the byte count, 0 at the end.
+  std::size_t read(std::span<std::byte> buffer) {
+    throw_errors sink;
+    return read_impl(buffer, sink);
+  }
+  /// As read(buffer), reporting errors through `ec`.
+  std::size_t read(std::span<std::byte> buffer, std::error_code& ec) noexcept {
+    ec.clear();
+    return read_impl(buffer, ec);
+  }
+
+  /// Moves to `offset` counted from `from`; returns the new position. Past the end is allowed;
+  /// a negative offset from the beginning is an error, a negative result otherwise clamps to 0.
+  std::uint64_t seek(std::int64_t offset, whence from = whence::begin) {
+    throw_errors sink;
+    return seek_impl(offset, from, sink);
+  }
+  /// As seek(offset, from), reporting errors through `ec`.
+  std::uint64_t seek(std::int64_t offset, whence from, std::error_code& ec) noexcept {
+    ec.clear();
+    return seek_impl(offset, from, ec);
+  }
+
+  /// The position.
+  std::uint64_t tell() const {
+    check_open("tell");
+    return pos_;
+  }
+  /// As tell(), reporting errors through `ec`.
+  std::uint64_t tell(std::error_code& ec) const noexcept {
+    ec = closed_ ? make_error_code(errc::closed) : std::error_code{};
+    return pos_;
+  }
+
+  /// The bytes from the position to the end, without copying; empty at or past the end.
+  std::span<const std::byte> fill() const {
+    check_open("read");
+    return rest();
+  }
+  /// As fill(), reporting errors through `ec`.
+  std::span<const std::byte> fill(std::error_code& ec) const noexcept {
+    ec = closed_ ? make_error_code(errc::closed) : std::error_code{};
+    return rest();
+  }
+  /// Moves the position past `n` bytes returned by fill().
+  void consume(std::size_t n) noexcept { pos_ += std::min<std::uint64_t>(n, rest().size()); }
+
+  /// The whole contents, whatever the position, without copying (Python's getbuffer()).
+  std::span<const std::byte> view() const {
+    check_open("view");
+    return contents();
+  }
+  /// As view(), reporting errors through `ec`.
+  std::span<const std::byte> view(std::error_code& ec) const noexcept {
+    ec = closed_ ? make_error_code(errc::closed) : std::error_code{};
+    return contents();
+  }
+
+  /// A copy of the whole contents as a std::string (Python's getvalue()).
+  std::string str() const { return std::string(as_string_view(view())); }
+
+  /// The size of the contents in bytes.
+  std::uint64_t size() const { return view().size(); }
+
+  /// Whether close() was called.
+  bool closed() const noexcept { return closed_; }
+
+protected:
+  // Positions stay within int64_t, so that every position can be named by a seek offset.
+  static constexpr std::uint64_t max_position = std::numeric_limits<std::int64_t>::max();
+
+  std::span<const std::byte> contents() const noexcept {
+    return static_cast<const Derived&>(*this).stored();
+  }
+  std::span<const std::byte> rest() const noexcept {
+    const std::span<const std::byte> all = contents();
+    return pos_ < all.size() ? all.subspan(static_cast<std::size_t>(pos_)) : all.last(0);
+  }
+
+  void check_open(const char* operation) const {
+    if (closed_) throw io_error(errc::closed, operation);
+  }
+
+  template <class Sink>
+  bool open_for(Sink& sink, const char* operation) const {
+    if (!closed_) return true;
+    report(sink, errc::closed, operation);
+    return false;
+  }
+
+  template <class Sink>
+  bool valid_truncate(std::int64_t size, Sink& sink) const {
+    if (!open_for(sink, "truncate")) return false;
+    if (size >= 0) return true;
+    report(sink, errc::invalid_argument, "truncate to a negative size");
+    return false;
+  }
+
+  std::uint64_t pos_ = 0;
+  bool closed_ = false;
+
+private:
+  template <class Sink>
+  std::size_t read_impl(std::span<std::byte> buffer, Sink& sink) {
+    if (!open_for(sink, "read")) return 0;
+    const std::span<const std::byte> available = rest();
+    const std::size_t n = std::min(buffer.size(), available.size());
+    if (n != 0) std::memcpy(buffer.data(), available.data(), n);
+    pos_ += n;
+    return n;
+  }
+
+  template <class Sink>
+  std::uint64_t seek_impl(std::int64_t offset, whence from, Sink& sink) {
+    if (!open_for(sink, "seek")) return 0;
+    std::int64_t base = 0;
+    switch (from) {
+    case whence::begin:
+      if (offset < 0) {
+        report(sink, errc::invalid_argument, "seek to a negative position");
+        return 0;
+      }
+      break;
+    case whence::current: base = static_cast<std::int64_t>(pos_); break;
+    case whence::end: base = static_cast<std::int64_t>(contents().size()); break;
+    default: report(sink, errc::invalid_argument, "seek from an unknown origin"); return 0;
+    }
+    if (offset > 0 && base > std::numeric_limits<std::int64_t>::max() - offset) {
+      report(sink, errc::invalid_argument, "seek beyond the largest position");
+      return 0;
+    }
+    pos_ = static_cast<std::uint64_t>(std::max<std::int64_t>(base + offset, 0));
+    return pos_;
+  }
+};
+
+} // namespace io::detail

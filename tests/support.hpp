@@ -1,0 +1,48 @@
+// Test doubles shared by io's tests: streams that misbehave on purpose.
+#pragma once
+#include <cstddef>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace io_test {
+
+// A readable stream over `data` that returns at most `step` bytes per read and, when
+// `fail_after` is reached, fails with EIO — to exercise loops over short reads and errors.
+struct trickle_reader {
+  std::string_view data;
+  std::size_t step = 1;
+  std::size_t fail_after = std::string_view::npos;
+  std::size_t pos = 0;
+  std::size_t reads = 0;
+
+  std::size_t read(std::span<std::byte> buffer) {
+    ++reads;
+    if (pos >= fail_after) throw std::system_error(std::make_error_code(std::errc::io_error), "trickle");
+    std::size_t n = std::min({buffer.size(), step, data.size() - pos});
+    if (fail_after != std::string_view::npos) n = std::min(n, fail_after - pos);
+    std::memcpy(buffer.data(), data.data() + pos, n);
+    pos += n;
+    return n;
+  }
+};
+
+// A writable stream that appends to a string and fails with ENOSPC once it holds `limit` bytes.
+struct limited_writer {
+  std::string data;
+  std::size_t limit = std::string::npos;
+  std::size_t writes = 0;
+  std::size_t flushes = 0;
+
+  void write(std::span<const std::byte> bytes) {
+    ++writes;
+    if (data.size() + bytes.size() > limit)
+      throw std::system_error(std::make_error_code(std::errc::no_space_on_device), "limited");
+    data.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
+  void flush() { ++flushes; }
+};
+
+} // namespace io_test
