@@ -1,5 +1,6 @@
 // Test doubles shared by io's tests: streams that misbehave on purpose.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <span>

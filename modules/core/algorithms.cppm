@@ -57,7 +57,13 @@ std::size_t read_all_into(S& s, C& out, Sink& sink) {
       const std::size_t old_size = out.size();
       out.resize(old_size + room);
       const auto spare = std::as_writable_bytes(std::span(out.data() + old_size, room));
-      const std::size_t n = detail::read(s, spare, sink);
+      std::size_t n = 0;
+      try {
+        n = detail::read(s, spare, sink);
+      } catch (...) {
+        out.resize(old_size); // keep only what was read before the failure
+        throw;
+      }
       out.resize(old_size + (failed(sink) ? 0 : n));
       if (failed(sink) || n == 0) break;
       total += n;
