@@ -1,9 +1,7 @@
 // io.core:buffered_reader — a read buffer over any readable stream.
 module;
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <span>
 #include <system_error>
 #include <type_traits>
@@ -12,12 +10,13 @@ export module io.core:buffered_reader;
 import :error;
 import :concepts;
 import :detail;
+import :buffer;
 
 export namespace io {
 
 /// Buffers reads from `S` (a stream, owned, or a reference `T&` to one) in a page-aligned buffer.
 /// It is buffered_readable, and seekable when `S` is. Reads at least as large as the buffer go
-/// straight to `S` while the buffer is empty.
+/// straight to `S` while nothing is buffered.
 template <class S>
   requires readable<std::remove_reference_t<S>>
 class buffered_reader {
@@ -27,33 +26,32 @@ public:
 
   /// Buffers `inner` (an lvalue is referenced, an rvalue moved in) with `capacity` bytes (at least 1).
   explicit buffered_reader(S&& inner, std::size_t capacity = default_capacity)
-      : inner_(std::forward<S>(inner)), capacity_(std::max<std::size_t>(capacity, 1)),
-        buffer_(detail::make_aligned_buffer(capacity_)) {}
+      : inner_(std::forward<S>(inner)), buffer_(capacity) {}
 
   /// Reads into a prefix of `buffer` from what is buffered, refilling once when nothing is.
   std::size_t read(std::span<std::byte> buffer) {
     detail::throw_errors sink;
-    return read_impl(buffer, sink);
+    return window_.read(inner_, buffer_, buffer, sink);
   }
   /// As read(buffer), reporting errors through `ec`.
   std::size_t read(std::span<std::byte> buffer, std::error_code& ec) noexcept {
     ec.clear();
-    return read_impl(buffer, ec);
+    return window_.read(inner_, buffer_, buffer, ec);
   }
 
   /// The buffered bytes, refilling from the stream when none are left; empty at end of stream.
   std::span<const std::byte> fill() {
     detail::throw_errors sink;
-    return fill_impl(sink);
+    return window_.fill(inner_, buffer_, sink);
   }
   /// As fill(), reporting errors through `ec`.
   std::span<const std::byte> fill(std::error_code& ec) noexcept {
     ec.clear();
-    return fill_impl(ec);
+    return window_.fill(inner_, buffer_, ec);
   }
 
   /// Marks `n` buffered bytes as read (at most as many as are buffered).
-  void consume(std::size_t n) noexcept { begin_ += std::min(n, end_ - begin_); }
+  void consume(std::size_t n) noexcept { window_.consume(n); }
 
   /// Moves to `offset` from `from`, discarding the buffer; returns the new position.
   std::uint64_t seek(std::int64_t offset, whence from = whence::begin)
@@ -74,7 +72,7 @@ public:
   std::uint64_t tell()
     requires seekable<std::remove_reference_t<S>>
   {
-    return inner_.tell() - buffered().size();
+    return inner_.tell() - window_.size();
   }
   /// As tell(), reporting errors through `ec`.
   std::uint64_t tell(std::error_code& ec) noexcept
@@ -82,14 +80,14 @@ public:
   {
     ec.clear();
     const std::uint64_t inner_position = detail::tell(inner_, ec);
-    return ec ? 0 : inner_position - buffered().size();
+    return ec ? 0 : inner_position - window_.size();
   }
 
   /// Drops the buffer and closes the underlying stream.
   void close()
     requires requires(std::remove_reference_t<S>& s) { s.close(); }
   {
-    begin_ = end_ = 0;
+    window_.clear();
     inner_.close();
   }
   /// As close(), reporting errors through `ec`.
@@ -97,54 +95,30 @@ public:
     requires requires(std::remove_reference_t<S>& s) { s.close(); }
   {
     ec.clear();
-    begin_ = end_ = 0;
+    window_.clear();
     detail::close(inner_, ec);
   }
 
   /// The bytes buffered and not yet read, without refilling.
-  std::span<const std::byte> buffered() const noexcept {
-    return {buffer_.get() + begin_, end_ - begin_};
-  }
+  std::span<const std::byte> buffered() const noexcept { return window_.pending(buffer_); }
   /// The buffer's size in bytes.
-  std::size_t capacity() const noexcept { return capacity_; }
+  std::size_t capacity() const noexcept { return buffer_.capacity(); }
   /// The underlying stream.
   std::remove_reference_t<S>& inner() noexcept { return inner_; }
 
 private:
   template <class Sink>
-  std::size_t read_impl(std::span<std::byte> buffer, Sink& sink) {
-    if (begin_ == end_ && buffer.size() >= capacity_) return detail::read(inner_, buffer, sink);
-    const std::span<const std::byte> available = fill_impl(sink);
-    const std::size_t n = std::min(available.size(), buffer.size());
-    if (n != 0) std::memcpy(buffer.data(), available.data(), n);
-    begin_ += n;
-    return n;
-  }
-
-  template <class Sink>
-  std::span<const std::byte> fill_impl(Sink& sink) {
-    if (begin_ == end_) {
-      begin_ = end_ = 0;
-      const std::size_t n = detail::read(inner_, std::span(buffer_.get(), capacity_), sink);
-      if (!detail::failed(sink)) end_ = n;
-    }
-    return buffered();
-  }
-
-  template <class Sink>
   std::uint64_t seek_impl(std::int64_t offset, whence from, Sink& sink) {
     // A relative seek counts from the position the caller sees, which trails the stream's
     // position by what is still buffered.
-    if (from == whence::current) offset -= static_cast<std::int64_t>(end_ - begin_);
-    begin_ = end_ = 0;
+    if (from == whence::current) offset -= static_cast<std::int64_t>(window_.size());
+    window_.clear();
     return detail::seek(inner_, offset, from, sink);
   }
 
   S inner_;
-  std::size_t capacity_;
-  detail::aligned_buffer buffer_;
-  std::size_t begin_ = 0;
-  std::size_t end_ = 0;
+  detail::byte_buffer buffer_;
+  detail::read_window window_;
 };
 
 /// Deduces buffered_reader<T&> from an lvalue (referenced) and buffered_reader<T> from an rvalue.

@@ -1,9 +1,7 @@
 // io.core:buffered_writer — a write buffer over any writable stream.
 module;
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <span>
 #include <system_error>
 #include <type_traits>
@@ -12,6 +10,7 @@ export module io.core:buffered_writer;
 import :error;
 import :concepts;
 import :detail;
+import :buffer;
 
 export namespace io {
 
@@ -28,8 +27,7 @@ public:
 
   /// Buffers `inner` (an lvalue is referenced, an rvalue moved in) with `capacity` bytes (at least 1).
   explicit buffered_writer(S&& inner, std::size_t capacity = default_capacity)
-      : inner_(std::forward<S>(inner)), capacity_(std::max<std::size_t>(capacity, 1)),
-        buffer_(detail::make_aligned_buffer(capacity_)) {}
+      : inner_(std::forward<S>(inner)), buffer_(capacity) {}
 
   buffered_writer(buffered_writer&&) noexcept = default;
   buffered_writer& operator=(buffered_writer&&) = delete;
@@ -42,18 +40,15 @@ public:
 
   /// Writes all of `bytes` (into the buffer while they fit).
   void write(std::span<const std::byte> bytes) {
-    if (bytes.size() <= capacity_ - size_ && !closed_) [[likely]] {
-      if (!bytes.empty()) std::memcpy(buffer_.get() + size_, bytes.data(), bytes.size());
-      size_ += bytes.size();
+    if (!closed_ && window_.try_append(buffer_, bytes)) [[likely]]
       return;
-    }
     detail::throw_errors sink;
-    write_slow(bytes, sink);
+    write_impl(bytes, sink);
   }
   /// As write(bytes), reporting errors through `ec`.
   void write(std::span<const std::byte> bytes, std::error_code& ec) noexcept {
     ec.clear();
-    write_slow(bytes, ec);
+    write_impl(bytes, ec);
   }
 
   /// Writes out the buffer and flushes the underlying stream.
@@ -80,7 +75,7 @@ public:
     if (closed_) return;
     flush_impl(ec);
     closed_ = true;
-    size_ = 0;
+    window_.clear();
     if constexpr (requires { inner_.close(); }) {
       std::error_code close_ec;
       detail::close(inner_, close_ec);
@@ -107,7 +102,7 @@ public:
   std::uint64_t tell()
     requires seekable<std::remove_reference_t<S>>
   {
-    return inner_.tell() + size_;
+    return inner_.tell() + window_.size();
   }
   /// As tell(), reporting errors through `ec`.
   std::uint64_t tell(std::error_code& ec) noexcept
@@ -115,41 +110,27 @@ public:
   {
     ec.clear();
     const std::uint64_t inner_position = detail::tell(inner_, ec);
-    return ec ? 0 : inner_position + size_;
+    return ec ? 0 : inner_position + window_.size();
   }
 
   /// The bytes written but not yet passed to the underlying stream.
-  std::span<const std::byte> buffered() const noexcept { return {buffer_.get(), size_}; }
+  std::span<const std::byte> buffered() const noexcept { return window_.pending(buffer_); }
   /// The buffer's size in bytes.
-  std::size_t capacity() const noexcept { return capacity_; }
+  std::size_t capacity() const noexcept { return buffer_.capacity(); }
   /// The underlying stream; bytes still buffered have not reached it.
   std::remove_reference_t<S>& inner() noexcept { return inner_; }
 
 private:
   template <class Sink>
-  void write_slow(std::span<const std::byte> bytes, Sink& sink) {
+  void write_impl(std::span<const std::byte> bytes, Sink& sink) {
     if (closed_) return detail::report(sink, errc::closed, "write");
-    if (bytes.size() > capacity_ - size_) {
-      write_out(sink);
-      if (detail::failed(sink)) return;
-    }
-    if (bytes.size() >= capacity_) return detail::write(inner_, bytes, sink);
-    if (!bytes.empty()) std::memcpy(buffer_.get() + size_, bytes.data(), bytes.size());
-    size_ += bytes.size();
-  }
-
-  // Passes the buffer to the stream; on failure the bytes stay buffered.
-  template <class Sink>
-  void write_out(Sink& sink) {
-    if (size_ == 0) return;
-    detail::write(inner_, std::span<const std::byte>(buffer_.get(), size_), sink);
-    if (!detail::failed(sink)) size_ = 0;
+    window_.write(inner_, buffer_, bytes, sink);
   }
 
   template <class Sink>
   void flush_impl(Sink& sink) {
     if (closed_) return detail::report(sink, errc::closed, "flush");
-    write_out(sink);
+    window_.write_out(inner_, buffer_, sink);
     if (!detail::failed(sink)) detail::flush(inner_, sink);
   }
 
@@ -159,15 +140,14 @@ private:
       detail::report(sink, errc::closed, "seek");
       return 0;
     }
-    write_out(sink);
+    window_.write_out(inner_, buffer_, sink);
     if (detail::failed(sink)) return 0;
     return detail::seek(inner_, offset, from, sink);
   }
 
   S inner_;
-  std::size_t capacity_;
-  detail::aligned_buffer buffer_;
-  std::size_t size_ = 0;
+  detail::byte_buffer buffer_;
+  detail::write_window window_;
   bool closed_ = false;
 };
 

@@ -1,0 +1,257 @@
+// io.core:buffered_stream — one buffer for reading and writing a seekable stream (Python's BufferedRandom).
+module;
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+export module io.core:buffered_stream;
+import :error;
+import :concepts;
+import :detail;
+import :buffer;
+
+export namespace io {
+
+/// Buffers reads and writes of a seekable stream `S` (owned, or a reference `T&`) in one buffer
+/// that holds either read-ahead or pending writes, like Python's BufferedRandom: a write after a
+/// read moves the stream back over the unread read-ahead; a read after a write writes out first.
+/// It is readable, writable, seekable and buffered_readable. When `S` says at run time what it
+/// allows (members `readable()` / `writable()`, as io::file has), a read of a write-only stream
+/// reports errc::not_readable and a write to a read-only one errc::not_writable, at once.
+template <class S>
+  requires readable<std::remove_reference_t<S>> && writable<std::remove_reference_t<S>> &&
+           seekable<std::remove_reference_t<S>>
+class buffered_stream {
+public:
+  /// The buffer size used when none is given: 64 KiB.
+  static constexpr std::size_t default_capacity = 64 * 1024;
+
+  /// Buffers `inner` (an lvalue is referenced, an rvalue moved in) with `capacity` bytes (at least 1).
+  explicit buffered_stream(S&& inner, std::size_t capacity = default_capacity)
+      : inner_(std::forward<S>(inner)), buffer_(capacity) {}
+
+  buffered_stream(buffered_stream&&) noexcept = default;
+  buffered_stream& operator=(buffered_stream&&) = delete;
+
+  ~buffered_stream() {
+    if (closed_ || !buffer_) return;
+    std::error_code ignored;
+    writes_.write_out(inner_, buffer_, ignored);
+  }
+
+  /// Reads into a prefix of `buffer`; returns the byte count, 0 at end of stream.
+  std::size_t read(std::span<std::byte> buffer) {
+    detail::throw_errors sink;
+    if (!prepare_read(sink)) return 0;
+    return reads_.read(inner_, buffer_, buffer, sink);
+  }
+  /// As read(buffer), reporting errors through `ec`.
+  std::size_t read(std::span<std::byte> buffer, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!prepare_read(ec)) return 0;
+    return reads_.read(inner_, buffer_, buffer, ec);
+  }
+
+  /// The buffered read-ahead, refilling when none is left; empty at end of stream.
+  std::span<const std::byte> fill() {
+    detail::throw_errors sink;
+    if (!prepare_read(sink)) return {};
+    return reads_.fill(inner_, buffer_, sink);
+  }
+  /// As fill(), reporting errors through `ec`.
+  std::span<const std::byte> fill(std::error_code& ec) noexcept {
+    ec.clear();
+    if (!prepare_read(ec)) return {};
+    return reads_.fill(inner_, buffer_, ec);
+  }
+
+  /// Marks `n` bytes returned by fill() as read.
+  void consume(std::size_t n) noexcept { reads_.consume(n); }
+
+  /// Writes all of `bytes` (into the buffer while they fit).
+  void write(std::span<const std::byte> bytes) {
+    if (!closed_ && reads_.size() == 0 && may_write() && writes_.try_append(buffer_, bytes)) [[likely]]
+      return;
+    detail::throw_errors sink;
+    write_impl(bytes, sink);
+  }
+  /// As write(bytes), reporting errors through `ec`.
+  void write(std::span<const std::byte> bytes, std::error_code& ec) noexcept {
+    ec.clear();
+    write_impl(bytes, ec);
+  }
+
+  /// Writes out pending writes and flushes the underlying stream.
+  void flush() {
+    detail::throw_errors sink;
+    flush_impl(sink);
+  }
+  /// As flush(), reporting errors through `ec`.
+  void flush(std::error_code& ec) noexcept {
+    ec.clear();
+    flush_impl(ec);
+  }
+
+  /// Moves to `offset` from `from` after writing out; returns the new position.
+  std::uint64_t seek(std::int64_t offset, whence from = whence::begin) {
+    detail::throw_errors sink;
+    return seek_impl(offset, from, sink);
+  }
+  /// As seek(offset, from), reporting errors through `ec`.
+  std::uint64_t seek(std::int64_t offset, whence from, std::error_code& ec) noexcept {
+    ec.clear();
+    return seek_impl(offset, from, ec);
+  }
+
+  /// The position the caller sees: behind the stream's by the read-ahead, ahead by pending writes.
+  std::uint64_t tell() {
+    detail::throw_errors sink;
+    return tell_impl(sink);
+  }
+  /// As tell(), reporting errors through `ec`.
+  std::uint64_t tell(std::error_code& ec) noexcept {
+    ec.clear();
+    return tell_impl(ec);
+  }
+
+  /// Writes out, then resizes the underlying stream to `size` bytes; returns the new size.
+  std::uint64_t truncate(std::int64_t size)
+    requires requires(std::remove_reference_t<S>& s) { s.truncate(size); }
+  {
+    detail::throw_errors sink;
+    if (!settle(sink, "truncate")) return 0;
+    return inner_.truncate(size);
+  }
+  /// As truncate(size), reporting errors through `ec`.
+  std::uint64_t truncate(std::int64_t size, std::error_code& ec) noexcept
+    requires requires(std::remove_reference_t<S>& s) { s.truncate(size, ec); }
+  {
+    ec.clear();
+    if (!settle(ec, "truncate")) return 0;
+    return inner_.truncate(size, ec);
+  }
+
+  /// Writes out, flushes and closes the underlying stream when it has close(); reports the first
+  /// error. Later operations report errc::closed; closing again does nothing.
+  void close() {
+    std::error_code ec;
+    close(ec);
+    throw_if_error(ec, "close");
+  }
+  /// As close(), reporting errors through `ec`.
+  void close(std::error_code& ec) noexcept {
+    ec.clear();
+    if (closed_) return;
+    flush_impl(ec);
+    closed_ = true;
+    reads_.clear();
+    writes_.clear();
+    if constexpr (requires { inner_.close(); }) {
+      std::error_code close_ec;
+      detail::close(inner_, close_ec);
+      if (!ec) ec = close_ec;
+    }
+  }
+
+  /// Whether close() was called.
+  bool closed() const noexcept { return closed_; }
+  /// The buffer's size in bytes.
+  std::size_t capacity() const noexcept { return buffer_.capacity(); }
+  /// The underlying stream; pending writes have not reached it and read-ahead was taken from it.
+  std::remove_reference_t<S>& inner() noexcept { return inner_; }
+
+private:
+  // Whether the stream allows reading or writing, for streams that say so at run time.
+  bool may_read() {
+    if constexpr (requires { inner_.readable(); }) return inner_.readable();
+    else return true;
+  }
+  bool may_write() {
+    if constexpr (requires { inner_.writable(); }) return inner_.writable();
+    else return true;
+  }
+
+  template <class Sink>
+  bool check_open(Sink& sink, const char* operation) {
+    if (!closed_) return true;
+    detail::report(sink, errc::closed, operation);
+    return false;
+  }
+
+  // Writes out pending writes and gives back unread read-ahead, so that the stream's position is
+  // the caller's: the state every operation but read and write starts from.
+  template <class Sink>
+  bool settle(Sink& sink, const char* operation) {
+    if (!check_open(sink, operation)) return false;
+    writes_.write_out(inner_, buffer_, sink);
+    if (detail::failed(sink)) return false;
+    if (reads_.size() != 0) {
+      detail::seek(inner_, -static_cast<std::int64_t>(reads_.size()), whence::current, sink);
+      if (detail::failed(sink)) return false;
+      reads_.clear();
+    }
+    return true;
+  }
+
+  template <class Sink>
+  bool prepare_read(Sink& sink) {
+    if (!check_open(sink, "read")) return false;
+    if (!may_read()) {
+      detail::report(sink, errc::not_readable, "read");
+      return false;
+    }
+    writes_.write_out(inner_, buffer_, sink);
+    return !detail::failed(sink);
+  }
+
+  template <class Sink>
+  void write_impl(std::span<const std::byte> bytes, Sink& sink) {
+    if (!check_open(sink, "write")) return;
+    if (!may_write()) return detail::report(sink, errc::not_writable, "write");
+    if (!settle(sink, "write")) return;
+    writes_.write(inner_, buffer_, bytes, sink);
+  }
+
+  template <class Sink>
+  void flush_impl(Sink& sink) {
+    if (!check_open(sink, "flush")) return;
+    writes_.write_out(inner_, buffer_, sink);
+    if (!detail::failed(sink)) detail::flush(inner_, sink);
+  }
+
+  template <class Sink>
+  std::uint64_t seek_impl(std::int64_t offset, whence from, Sink& sink) {
+    if (!check_open(sink, "seek")) return 0;
+    writes_.write_out(inner_, buffer_, sink);
+    if (detail::failed(sink)) return 0;
+    // A relative seek counts from the caller's position, behind the stream's by the read-ahead.
+    if (from == whence::current) offset -= static_cast<std::int64_t>(reads_.size());
+    reads_.clear();
+    return detail::seek(inner_, offset, from, sink);
+  }
+
+  template <class Sink>
+  std::uint64_t tell_impl(Sink& sink) {
+    if (!check_open(sink, "tell")) return 0;
+    const std::uint64_t inner_position = detail::tell(inner_, sink);
+    if (detail::failed(sink)) return 0;
+    return inner_position - reads_.size() + writes_.size();
+  }
+
+  S inner_;
+  detail::byte_buffer buffer_;
+  detail::read_window reads_;
+  detail::write_window writes_;
+  bool closed_ = false;
+};
+
+/// Deduces buffered_stream<T&> from an lvalue (referenced) and buffered_stream<T> from an rvalue.
+template <class S>
+buffered_stream(S&&) -> buffered_stream<S>;
+/// As above, with a buffer capacity.
+template <class S>
+buffered_stream(S&&, std::size_t) -> buffered_stream<S>;
+
+} // namespace io
