@@ -2,3 +2,4 @@
 export module io;
 export import io.core;
 export import io.memory;
+export import io.file;

@@ -1,0 +1,110 @@
+// io.file:atomic_file — temporary files, fsync, rename and directory fsync.
+module;
+#include <cerrno>
+#include <cstddef>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <system_error>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+module io.file;
+
+namespace io {
+namespace {
+
+std::error_code last_error() noexcept { return {errno, std::system_category()}; }
+
+// Creates a new file beside `target` with a name nobody else has; retries on a clash.
+file create_temporary(const std::filesystem::path& target, std::filesystem::path& name, std::error_code& ec) {
+  std::random_device entropy;
+  const std::filesystem::path directory = target.has_parent_path() ? target.parent_path() : ".";
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    name = directory / ("." + target.filename().string() + "." + std::to_string(entropy()) + ".tmp");
+    file f(name, open_flags::write | open_flags::create | open_flags::exclusive, ec);
+    if (ec == std::errc::file_exists) continue;
+    if (ec) return {};
+    // The new version keeps the old one's permissions rather than the creation default.
+    struct stat info;
+    if (::stat(target.c_str(), &info) == 0) ::fchmod(f.native_handle(), info.st_mode & 07777);
+    return f;
+  }
+  return {};
+}
+
+void sync_directory(const std::filesystem::path& directory, std::error_code& ec) noexcept {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    ec = last_error();
+    return;
+  }
+  while (::fsync(fd) != 0) {
+    if (errno != EINTR) {
+      ec = last_error();
+      break;
+    }
+  }
+  ::close(fd);
+}
+
+} // namespace
+
+atomic_file::atomic_file(const std::filesystem::path& target, std::error_code& ec) noexcept
+    : target_(target), out_(create_temporary(target, temporary_, ec), default_buffer_size) {
+  if (ec) finished_ = true;
+}
+
+atomic_file::atomic_file(const std::filesystem::path& target, std::size_t buffer_size)
+    : target_(target), out_(file(), buffer_size) {
+  std::error_code ec;
+  file temporary = create_temporary(target, temporary_, ec);
+  if (ec) {
+    finished_ = true;
+    throw io_error(ec, "create a temporary file for", target.string());
+  }
+  out_.inner() = std::move(temporary);
+}
+
+atomic_file::~atomic_file() { discard(); }
+
+void atomic_file::discard() noexcept {
+  if (finished_) return;
+  finished_ = true;
+  // Close first so that the buffered bytes cannot reach the file; then remove it.
+  std::error_code ignored;
+  out_.inner().close(ignored);
+  out_.close(ignored);
+  ::unlink(temporary_.c_str());
+}
+
+void atomic_file::commit(std::error_code& ec) noexcept {
+  ec.clear();
+  if (finished_) {
+    ec = errc::closed;
+    return;
+  }
+  out_.flush(ec);
+  if (!ec) out_.inner().sync(ec);
+  if (!ec) out_.inner().close(ec);
+  if (!ec && ::rename(temporary_.c_str(), target_.c_str()) != 0) ec = last_error();
+  if (ec) {
+    discard();
+    return;
+  }
+  finished_ = true;
+  committed_ = true;
+  std::error_code ignored;
+  out_.close(ignored); // the file is closed already: this marks the writer closed for later writes
+  sync_directory(target_.has_parent_path() ? target_.parent_path() : ".", ec);
+}
+
+void atomic_file::commit() {
+  std::error_code ec;
+  commit(ec);
+  if (ec) throw io_error(ec, "commit", target_.string());
+}
+
+} // namespace io

@@ -1,0 +1,11 @@
+// io.file — files: Python's open modes, buffered file streams, positional and vectored I/O,
+// memory maps, atomic replacement, the standard streams and kernel copies.
+export module io.file;
+export import io.core;
+export import :mode;
+export import :handle;
+export import :open;
+export import :standard_streams;
+export import :mapped_file;
+export import :atomic_file;
+export import :copy;
