@@ -47,3 +47,45 @@ struct limited_writer {
 };
 
 } // namespace io_test
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+
+namespace io_test {
+
+// A fresh directory under the system's temporary directory, removed with its contents at the end.
+class temp_dir {
+public:
+  temp_dir() {
+    std::random_device entropy;
+    path_ = std::filesystem::temp_directory_path() / ("io-test-" + std::to_string(entropy()) + std::to_string(entropy()));
+    std::filesystem::create_directory(path_);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  ~temp_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+  std::filesystem::path path_;
+};
+
+// Writes `text` to `path` with the standard library, as an oracle independent of io.
+inline void write_text(const std::filesystem::path& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+// Reads all of `path` with the standard library, as an oracle independent of io.
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+} // namespace io_test

@@ -88,6 +88,8 @@ file::file(const std::filesystem::path& path, open_flags flags, std::error_code&
 void file::open(const std::filesystem::path& path, open_flags flags, std::error_code& ec) noexcept {
   ec.clear();
   path_ = path.string();
+  // Kept even when the open fails, so that a failed stream reports errc::closed, not a mode error.
+  flags_ = has(flags, open_flags::append) ? flags | open_flags::write : flags;
   if (!has(flags, open_flags::read) && !has(flags, open_flags::write) && !has(flags, open_flags::append)) {
     ec = errc::invalid_argument;
     return;
@@ -107,7 +109,6 @@ void file::open(const std::filesystem::path& path, open_flags flags, std::error_
     return;
   }
   descriptor_ = fd;
-  flags_ = has(flags, open_flags::append) ? flags | open_flags::write : flags;
   owned_ = true;
 }
 

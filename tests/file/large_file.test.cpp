@@ -1,0 +1,51 @@
+// Tests of 64-bit positions on a sparse file with a byte beyond 5 GiB.
+#include <doctest/doctest.h>
+
+#include "../support.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+import io.core;
+import io.file;
+
+using io_test::temp_dir;
+
+TEST_CASE("a sparse file with a byte at 5 GiB: seek, tell, size, read back, read_at and map") {
+  temp_dir dir;
+  constexpr std::uint64_t offset = std::uint64_t{5} << 30;
+  {
+    io::file f(dir / "sparse", "w");
+    CHECK(f.seek(static_cast<std::int64_t>(offset)) == offset);
+    CHECK(f.tell() == offset);
+    io::write(f, "Z");
+    CHECK(f.size() == offset + 1);
+  }
+  io::file f(dir / "sparse");
+  CHECK(f.size() == offset + 1);
+  CHECK(f.seek(-1, io::whence::end) == offset);
+  std::array<std::byte, 4> b{};
+  CHECK(f.read(b) == 1);
+  CHECK(b[0] == std::byte{'Z'});
+  CHECK(f.read_at(offset, b) == 1);
+  CHECK(b[0] == std::byte{'Z'});
+  CHECK(f.read_at(offset - 2, b) == 3);
+  CHECK(b[0] == std::byte{0});
+  CHECK(b[2] == std::byte{'Z'});
+  CHECK(f.tell() == offset + 1);
+
+  const io::mapped_file m(dir / "sparse");
+  CHECK(m.size() == offset + 1);
+  CHECK(m.bytes()[offset] == std::byte{'Z'});
+  CHECK(m.bytes()[offset - 1] == std::byte{0});
+
+  io::buffered_file buffered = io::open(dir / "sparse", "r+");
+  CHECK(buffered.seek(static_cast<std::int64_t>(offset) - 1) == offset - 1);
+  io::write(buffered, "Y");
+  CHECK(buffered.tell() == offset);
+  buffered.close();
+  CHECK(io::file(dir / "sparse").read_at(offset - 1, b) == 2);
+  CHECK(io::as_string_view(std::span(b).first(2)) == "YZ");
+}

@@ -1,0 +1,175 @@
+// Tests of io::open and the buffered file streams: Python's open() over io.core's adapters.
+#include <doctest/doctest.h>
+
+#include "../support.hpp"
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <system_error>
+
+import io.core;
+import io.file;
+
+using io_test::read_text;
+using io_test::temp_dir;
+using io_test::write_text;
+
+static_assert(io::readable<io::buffered_file>);
+static_assert(io::writable<io::buffered_file>);
+static_assert(io::seekable<io::buffered_file>);
+static_assert(io::buffered_readable<io::buffered_file>);
+static_assert(io::buffered_readable<io::file_reader>);
+static_assert(io::seekable<io::file_reader>);
+static_assert(!io::writable<io::file_reader>);
+static_assert(io::writable<io::file_writer>);
+static_assert(!io::readable<io::file_writer>);
+
+TEST_CASE("open(path) reads a file through a buffer, lending it with fill") {
+  temp_dir dir;
+  write_text(dir / "f", "buffered contents");
+  io::buffered_file f = io::open(dir / "f");
+  CHECK(io::as_string_view(f.fill()) == "buffered contents");
+  f.consume(9);
+  CHECK(f.tell() == 9);
+  CHECK(io::read_all<std::string>(f) == "contents");
+}
+
+TEST_CASE("open with w buffers writes until flush or close") {
+  temp_dir dir;
+  io::buffered_file f = io::open(dir / "f", "w");
+  io::write(f, "pending");
+  CHECK(read_text(dir / "f").empty());
+  f.flush();
+  CHECK(read_text(dir / "f") == "pending");
+  io::write(f, " and closed");
+  f.close();
+  CHECK(read_text(dir / "f") == "pending and closed");
+}
+
+TEST_CASE("the buffered file's destructor writes out what is pending") {
+  temp_dir dir;
+  {
+    io::buffered_file f = io::open(dir / "f", "wb", 4096);
+    io::write(f, "written at destruction");
+  }
+  CHECK(read_text(dir / "f") == "written at destruction");
+}
+
+TEST_CASE("open with r+ interleaves buffered reads and writes at the right positions") {
+  temp_dir dir;
+  write_text(dir / "f", "0123456789");
+  io::buffered_file f = io::open(dir / "f", "r+", 4);
+  std::array<std::byte, 2> two{};
+  CHECK(f.read(two) == 2);
+  io::write(f, "ab");
+  CHECK(f.tell() == 4);
+  CHECK(f.read(two) == 2);
+  CHECK(io::as_string_view(two) == "45");
+  f.seek(-1, io::whence::end);
+  io::write(f, "Z");
+  f.close();
+  CHECK(read_text(dir / "f") == "01ab45678Z");
+}
+
+TEST_CASE("open with a appends, and a+ reads what is there") {
+  temp_dir dir;
+  write_text(dir / "log", "one\n");
+  {
+    io::buffered_file f = io::open(dir / "log", "a");
+    io::write(f, "two\n");
+  }
+  io::buffered_file f = io::open(dir / "log", "a+");
+  f.seek(0);
+  io::write(f, "three\n");
+  f.seek(0);
+  CHECK(io::read_all<std::string>(f) == "one\ntwo\nthree\n");
+}
+
+TEST_CASE("a buffered file opened for writing refuses reads and one opened for reading refuses writes") {
+  temp_dir dir;
+  write_text(dir / "f", "x");
+  io::buffered_file w = io::open(dir / "f", "a");
+  std::array<std::byte, 1> b{};
+  CHECK_THROWS_AS((void)w.read(b), io::io_error);
+  std::error_code ec;
+  w.read(b, ec);
+  CHECK(ec == io::errc::not_readable);
+
+  io::buffered_file r = io::open(dir / "f", "r");
+  try {
+    io::write(r, "y");
+    FAIL("writing a file opened with r did not throw");
+  } catch (const io::io_error& e) {
+    CHECK(e.code() == io::errc::not_writable);
+  }
+  io::write(r, "y", ec);
+  CHECK(ec == io::errc::not_writable);
+}
+
+TEST_CASE("open reports a missing file both ways") {
+  temp_dir dir;
+  CHECK_THROWS_AS(io::open(dir / "missing"), io::io_error);
+  std::error_code ec;
+  io::buffered_file f = io::open(dir / "missing", "r", 1024, ec);
+  CHECK(ec == std::errc::no_such_file_or_directory);
+  std::array<std::byte, 1> b{};
+  f.read(b, ec);
+  CHECK(ec == io::errc::closed);
+}
+
+TEST_CASE("buffered data is never reported written to /dev/full: flush and close fail, both ways") {
+  io::buffered_file f = io::open("/dev/full", "w");
+  io::write(f, "buffered"); // fits in the buffer: nothing reached the device yet
+  try {
+    f.flush();
+    FAIL("flush to /dev/full did not throw");
+  } catch (const io::io_error& e) {
+    CHECK(std::string(e.what()) == "cannot write '/dev/full': No space left on device");
+  }
+  std::error_code ec;
+  f.flush(ec);
+  CHECK(ec == std::errc::no_space_on_device);
+  f.close(ec);
+  CHECK(ec == std::errc::no_space_on_device);
+
+  io::buffered_file g = io::open("/dev/full", "w");
+  io::write(g, "buffered");
+  CHECK_THROWS_AS(g.close(), io::io_error);
+
+  io::file_writer h = io::open_writer("/dev/full");
+  io::write(h, "buffered");
+  h.close(ec);
+  CHECK(ec == std::errc::no_space_on_device);
+}
+
+TEST_CASE("open_reader and open_writer give one-way buffered files") {
+  temp_dir dir;
+  {
+    io::file_writer w = io::open_writer(dir / "f");
+    io::write(w, "one way");
+    w.close();
+  }
+  io::file_reader r = io::open_reader(dir / "f", 3);
+  CHECK(r.capacity() == 3);
+  CHECK(io::read_all<std::string>(r) == "one way");
+  {
+    io::file_writer a = io::open_writer(dir / "f", "a");
+    io::write(a, ", and back");
+  }
+  CHECK(read_text(dir / "f") == "one way, and back");
+  CHECK_THROWS_AS(io::open_writer(dir / "f", "x"), io::io_error);
+  CHECK_THROWS_AS(io::open_reader(dir / "missing"), io::io_error);
+}
+
+TEST_CASE("a large write through a small buffer goes straight to the file") {
+  temp_dir dir;
+  std::string big(100000, 'b');
+  big[54321] = '!';
+  io::buffered_file f = io::open(dir / "f", "w+", 1024);
+  io::write(f, "head;");
+  io::write(f, big);
+  f.seek(0);
+  CHECK(io::read_all<std::string>(f) == "head;" + big);
+}
