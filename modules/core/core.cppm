@@ -1,4 +1,5 @@
-// io.core — stream concepts, the error model, generic algorithms and buffered adapters.
+// io.core — stream concepts, the error model, generic algorithms, buffered adapters, range
+// views and sinks, and stream adapters.
 export module io.core;
 export import :error;
 export import :concepts;
@@ -11,3 +12,14 @@ export import :any_writer;
 export import :buffered_reader;
 export import :buffered_writer;
 export import :buffered_stream;
+export import :views.source;
+export import :views.delimiter; // io::detail, for the views
+export import :views.tokens;
+export import :views.lines;
+export import :views.split;
+export import :views.chunks;
+export import :views.bytes;
+export import :sinks.write_to;
+export import :adapters.concat;
+export import :adapters.tee;
+export import :adapters.take;

@@ -1,0 +1,41 @@
+// io.core:views.delimiter — finding a delimiter of one or more bytes; shared by lines and split.
+module;
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <string_view>
+export module io.core:views.delimiter;
+
+export namespace io::detail {
+
+// A non-empty delimiter. One byte is found with memchr; longer ones with string_view::find.
+class delimiter {
+public:
+  delimiter() = default;
+  explicit delimiter(std::string_view text) : text_(text) {}
+
+  std::size_t size() const noexcept { return text_.size(); }
+  bool empty() const noexcept { return text_.empty(); }
+
+  // The offset of the first delimiter in `text` at or after `from`, or npos.
+  std::size_t find(std::string_view text, std::size_t from = 0) const noexcept {
+    if (from >= text.size()) return std::string_view::npos;
+    if (text_.size() == 1) {
+      const void* hit = std::memchr(text.data() + from, text_[0], text.size() - from);
+      return hit == nullptr ? std::string_view::npos
+                            : static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
+    }
+    return text.find(text_, from);
+  }
+
+private:
+  std::string text_;
+};
+
+// Lines end at "\n" and also drop a '\r' before it, so "\r\n" ends a line too.
+inline std::string_view without_carriage_return(std::string_view line, bool strip) noexcept {
+  if (strip && !line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+} // namespace io::detail

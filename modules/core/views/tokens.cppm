@@ -1,0 +1,266 @@
+// io.core:views.tokens — the views behind lines and split: tokens ended by a delimiter, in memory
+// (a borrowed forward range) or read from a stream (an input range).
+module;
+#include <cstddef>
+#include <cstring>
+#include <iterator>
+#include <memory>
+#include <ranges>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+
+#include <range/v3/range_fwd.hpp>
+export module io.core:views.tokens;
+import :concepts;
+import :bytes;
+import :views.source;
+import :views.delimiter;
+
+export namespace io {
+
+/// The tokens of a block of bytes in memory, each ended by a delimiter (dropped) or by the end of
+/// the block; an empty block, or an empty delimiter, has none. A borrowed forward range of std::string_view pointing into
+/// the block: the views stay valid as long as the bytes do, after the view is gone.
+class token_view : public std::ranges::view_interface<token_view>, public ranges::view_base {
+public:
+  /// Walks the tokens; holds everything it needs, so it outlives the view.
+  class iterator {
+  public:
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using iterator_concept = std::forward_iterator_tag;
+    using iterator_category = std::forward_iterator_tag;
+
+    iterator() = default;
+
+    /// The current token.
+    std::string_view operator*() const noexcept { return token_; }
+
+    /// Moves to the next token.
+    iterator& operator++() {
+      next();
+      return *this;
+    }
+    /// Moves to the next token, returning the iterator as it was.
+    iterator operator++(int) {
+      iterator before = *this;
+      next();
+      return before;
+    }
+
+    /// Iterators at the same token are equal.
+    friend bool operator==(const iterator& a, const iterator& b) noexcept {
+      return a.done_ == b.done_ && (a.done_ || a.token_.data() == b.token_.data());
+    }
+    /// Whether the tokens are all walked.
+    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.done_; }
+
+  private:
+    friend token_view;
+    iterator(std::string_view rest, const detail::delimiter& delimiter, bool strip_cr)
+        : rest_(rest), delimiter_(delimiter), strip_cr_(strip_cr) {
+      next();
+    }
+
+    void next() {
+      if (rest_.empty()) {
+        done_ = true;
+        token_ = {};
+        return;
+      }
+      const std::size_t end = delimiter_.find(rest_);
+      if (end == std::string_view::npos) {
+        token_ = rest_;
+        rest_ = rest_.substr(rest_.size());
+      } else {
+        token_ = rest_.substr(0, end);
+        rest_.remove_prefix(end + delimiter_.size());
+      }
+      token_ = detail::without_carriage_return(token_, strip_cr_);
+    }
+
+    std::string_view rest_;
+    std::string_view token_;
+    detail::delimiter delimiter_;
+    bool strip_cr_ = false;
+    bool done_ = false;
+  };
+
+  token_view() = default;
+  /// The tokens of `block` ended by `delimiter` (not empty); with `strip_cr`, a '\r' ending a
+  /// token is dropped too.
+  token_view(std::span<const std::byte> block, std::string_view delimiter, bool strip_cr)
+      : block_(as_string_view(block)), delimiter_(delimiter), strip_cr_(strip_cr) {}
+
+  /// The first token.
+  iterator begin() const { return iterator(delimiter_.empty() ? std::string_view() : block_, delimiter_, strip_cr_); }
+  /// The end of the tokens.
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+private:
+  std::string_view block_;
+  detail::delimiter delimiter_;
+  bool strip_cr_ = false;
+};
+
+/// The tokens of a readable stream `S`, each ended by a delimiter or by the end of the stream; an
+/// input range of std::string_view. A token points into the stream's buffer (or, when it crosses
+/// the buffer's end, into the view's own copy) and stays valid until the next increment. Read
+/// errors throw io_error, or, when the view was made with a std::error_code, are stored there and
+/// end the range. The stream's position afterwards is at the start of the last token handed out.
+template <class S>
+class stream_token_view : public std::ranges::view_interface<stream_token_view<S>>, public ranges::view_base {
+  struct state;
+
+public:
+  /// Walks the tokens; all iterators of a view share its state (an input range).
+  class iterator {
+  public:
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using iterator_concept = std::input_iterator_tag;
+    using iterator_category = std::input_iterator_tag;
+
+    iterator() = default;
+
+    /// The current token, valid until the next increment.
+    std::string_view operator*() const noexcept { return state_->current; }
+    /// Moves to the next token.
+    iterator& operator++() {
+      state_->advance();
+      return *this;
+    }
+    /// Moves to the next token.
+    void operator++(int) { state_->advance(); }
+
+    /// Whether the tokens are all read.
+    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.state_->done; }
+
+  private:
+    friend stream_token_view;
+    explicit iterator(state* s) : state_(s) {}
+    state* state_ = nullptr;
+  };
+
+  stream_token_view() = default;
+  /// The tokens of `stream` ended by `delimiter` (not empty); errors go to *ec when `ec` is set.
+  stream_token_view(S& stream, std::string_view delimiter, bool strip_cr, std::error_code* ec)
+      : state_(std::make_shared<state>(stream, delimiter, strip_cr, ec)) {}
+
+  /// Reads the first token (on the first call only).
+  iterator begin() {
+    if (!state_->started) {
+      state_->started = true;
+      state_->advance();
+    }
+    return iterator(state_.get());
+  }
+  /// The end of the tokens.
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+private:
+  struct state {
+    state(S& stream, std::string_view delimiter, bool strip, std::error_code* ec)
+        : input(stream, ec), delimiter(delimiter), strip_cr(strip) {}
+
+    detail::stream_input<S> input;
+    detail::delimiter delimiter;
+    bool strip_cr;
+    // Bytes copied out of the stream's buffer: a token that crossed the buffer's end, and any
+    // tokens after it that came along; [store_begin, size) is not handed out yet.
+    std::string store;
+    std::size_t store_begin = 0;
+    // Bytes of the stream's buffer behind the current token, consumed at the next advance so
+    // that the token stays valid until then.
+    std::size_t pending = 0;
+    std::string_view current;
+    bool started = false;
+    bool done = false;
+
+    void yield(std::string_view token) { current = detail::without_carriage_return(token, strip_cr); }
+
+    void finish() {
+      done = true;
+      current = {};
+    }
+
+    void advance() {
+      if (delimiter.empty()) return finish();
+      if (pending != 0) {
+        input.consume(pending);
+        pending = 0;
+      }
+      // Tokens left over in the store come first.
+      if (store_begin < store.size()) {
+        const std::string_view left = std::string_view(store).substr(store_begin);
+        const std::size_t end = delimiter.find(left);
+        if (end != std::string_view::npos) {
+          store_begin += end + delimiter.size();
+          return yield(left.substr(0, end));
+        }
+        store.erase(0, store_begin); // the start of a token, searched already: keep it, read on
+        store_begin = 0;
+        return accumulate(store.size());
+      }
+      store.clear();
+      store_begin = 0;
+      // The common case: a whole token inside the stream's buffer, handed out without a copy.
+      const std::span<const std::byte> bytes = input.fill();
+      if (bytes.empty()) return finish();
+      const std::string_view text = as_string_view(bytes);
+      const std::size_t end = delimiter.find(text);
+      if (end != std::string_view::npos) {
+        pending = end + delimiter.size();
+        return yield(text.substr(0, end));
+      }
+      store.assign(text);
+      input.consume(text.size());
+      accumulate(text.size());
+    }
+
+    // Appends buffers to the store until it holds a delimiter at or after `searched` bytes
+    // (less the delimiter's length, which may straddle two buffers) or the stream ends.
+    void accumulate(std::size_t searched) {
+      for (;;) {
+        const std::span<const std::byte> bytes = input.fill();
+        if (bytes.empty()) {
+          if (store.empty() || input.failed()) return finish(); // no half token after an error
+          store_begin = store.size();
+          return yield(store);
+        }
+        const std::size_t from = searched >= delimiter.size() ? searched - delimiter.size() + 1 : 0;
+        store.append(as_string_view(bytes));
+        input.consume(bytes.size());
+        searched = store.size();
+        const std::size_t end = delimiter.find(store, from);
+        if (end != std::string_view::npos) {
+          store_begin = end + delimiter.size();
+          return yield(std::string_view(store).substr(0, end));
+        }
+      }
+    }
+  };
+
+  std::shared_ptr<state> state_;
+};
+
+} // namespace io
+
+export namespace io::detail {
+
+// The token view over `source`: in place over memory, read as it goes over a stream.
+template <class T>
+auto make_tokens(T&& source, std::string_view delimiter, bool strip_cr, std::error_code* ec) {
+  if constexpr (in_memory_source<T>) return token_view(memory_bytes(source), delimiter, strip_cr);
+  else return stream_token_view<std::remove_reference_t<T>>(source, delimiter, strip_cr, ec);
+}
+
+} // namespace io::detail
+
+template <>
+inline constexpr bool std::ranges::enable_borrowed_range<io::token_view> = true;
+template <>
+inline constexpr bool ranges::enable_borrowed_range<io::token_view> = true;
