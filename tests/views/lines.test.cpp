@@ -1,0 +1,194 @@
+// Tests of io::views::lines over every kind of source, with std::ranges and range-v3.
+#include <doctest/doctest.h>
+
+#include "sources.hpp"
+
+#include <range/v3/algorithm/count_if.hpp>
+#include <range/v3/range/conversion.hpp>
+#include <range/v3/view/filter.hpp>
+#include <range/v3/view/transform.hpp>
+#include <random>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+import io;
+
+using io_test::for_each_source;
+using io_test::reference_lines;
+using io_test::trickle_reader;
+
+// Over memory: borrowed forward ranges of string_views; over streams: input ranges, never forward.
+static_assert(std::ranges::forward_range<io::lines_view<io::memory_stream&>>);
+static_assert(std::ranges::borrowed_range<io::lines_view<io::memory_stream&>>);
+static_assert(std::ranges::view<io::lines_view<io::memory_stream&>>);
+static_assert(std::ranges::forward_range<io::lines_view<const io::mapped_file&>>);
+static_assert(std::ranges::forward_range<io::lines_view<std::string_view>>);
+static_assert(std::ranges::input_range<io::lines_view<io::file&>>);
+static_assert(!std::ranges::forward_range<io::lines_view<io::file&>>);
+static_assert(!std::ranges::forward_range<io::lines_view<io::buffered_file&>>);
+static_assert(std::ranges::view<io::lines_view<io::file&>>);
+static_assert(std::is_same_v<std::ranges::range_value_t<io::lines_view<io::file&>>, std::string_view>);
+static_assert(ranges::forward_range<io::lines_view<io::memory_stream&>>);
+static_assert(ranges::view_<io::lines_view<io::memory_stream&>>);
+static_assert(ranges::borrowed_range<io::lines_view<io::memory_stream&>>);
+static_assert(ranges::input_range<io::lines_view<io::file&>>);
+static_assert(!ranges::forward_range<io::lines_view<io::file&>>);
+static_assert(ranges::view_<io::lines_view<io::file&>>);
+// A view refuses what it would outlive: an rvalue stream, an rvalue string, a string literal.
+static_assert(!io::viewable_source<io::memory_stream>);
+static_assert(!io::viewable_source<std::string>);
+static_assert(!io::viewable_source<const char (&)[4]>);
+static_assert(io::viewable_source<std::string_view>);
+
+namespace {
+
+template <class R>
+std::vector<std::string> collect(R&& range) {
+  std::vector<std::string> out;
+  for (std::string_view line : range) out.emplace_back(line);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("lines ends lines at \\n and \\r\\n, keeps a last unterminated line, over every source") {
+  for (const std::string text : std::vector<std::string>{"", "\n", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n\nx", "one\ntwo\r\n\nfour", "cr\rinside\n",
+                                 std::string(100, 'L') + "\n" + std::string(3, 'x')}) {
+    for_each_source(text, [&](auto& source, const char* name) {
+      INFO(name, " over ", text.size(), " bytes");
+      CHECK(collect(io::views::lines(source)) == reference_lines(text));
+    });
+  }
+}
+
+TEST_CASE("lines of random text with random line lengths match the reference over every source") {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 30; ++round) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 300);
+    for (int i = 0; i < n; ++i) {
+      const unsigned r = rng() % 20;
+      text += r == 0 ? '\n' : r == 1 ? '\r' : static_cast<char>('a' + r);
+    }
+    for_each_source(text, [&](auto& source, const char* name) {
+      INFO(name, ", round ", round);
+      CHECK(collect(source | io::views::lines) == reference_lines(text));
+    });
+  }
+}
+
+TEST_CASE("a line may be longer than any buffer") {
+  const std::string long_line(1'000'000, 'z');
+  const std::string text = "short\n" + long_line + "\nend";
+  for_each_source(text, [&](auto& source, const char* name) {
+    INFO(name);
+    const auto lines = collect(io::views::lines(source));
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[1] == long_line);
+  });
+}
+
+TEST_CASE("lines over memory are views into the storage that outlive the view") {
+  io::memory_stream s("first\nsecond\n");
+  std::vector<std::string_view> kept;
+  for (std::string_view line : io::views::lines(s)) kept.push_back(line);
+  REQUIRE(kept.size() == 2);
+  CHECK(kept[1] == "second");
+  CHECK(kept[0].data() == reinterpret_cast<const char*>(s.view().data()));
+  // A borrowed range: an iterator from a temporary view is still good.
+  auto first = std::ranges::begin(io::views::lines(s));
+  CHECK(*first == "first");
+}
+
+TEST_CASE("lines over a memory stream start at its position and leave it alone") {
+  io::memory_stream s("skip\nkeep\nthis\n");
+  s.seek(5);
+  CHECK(collect(io::views::lines(s)) == std::vector<std::string>{"keep", "this"});
+  CHECK(s.tell() == 5);
+}
+
+TEST_CASE("lines over a buffered stream consume it up to the last line handed out") {
+  io::memory_stream memory("a\nb\nc\n");
+  io::buffered_reader s(memory, 64);
+  for (std::string_view line : io::views::lines(s)) {
+    if (line == "b") break;
+  }
+  CHECK(io::read_all<std::string>(s) == "b\nc\n");
+}
+
+TEST_CASE("lines in std::views pipelines, as a prvalue") {
+  io::memory_stream memory("apple\nbanana\ncherry\navocado\n");
+  std::vector<std::string> a_words;
+  for (std::string_view w : memory | io::views::lines | std::views::filter([](std::string_view l) { return l.starts_with('a'); }))
+    a_words.emplace_back(w);
+  CHECK(a_words == std::vector<std::string>{"apple", "avocado"});
+
+  io_test::temp_dir dir;
+  io_test::write_text(dir / "f", "1\n22\n333\n");
+  io::buffered_file file = io::open(dir / "f");
+  std::vector<std::size_t> sizes;
+  for (std::size_t n : file | io::views::lines | std::views::transform([](std::string_view l) { return l.size(); }))
+    sizes.push_back(n);
+  CHECK(sizes == std::vector<std::size_t>{1, 2, 3});
+
+  io::span_stream span("x\ny\nz\n");
+  auto taken = io::views::lines(span) | std::views::take(2);
+  CHECK(std::ranges::distance(taken) == 2);
+}
+
+TEST_CASE("lines in range-v3 pipelines, as a prvalue, into a container") {
+  io::memory_stream memory("apple\nbanana\ncherry\navocado\n");
+  const auto upper = memory | io::views::lines | ranges::views::filter([](std::string_view l) { return l.size() > 5; }) |
+                     ranges::views::transform([](std::string_view l) { return std::string(l); }) |
+                     ranges::to<std::vector<std::string>>();
+  CHECK(upper == std::vector<std::string>{"banana", "cherry", "avocado"});
+
+  io_test::temp_dir dir;
+  io_test::write_text(dir / "f", "keep 1\ndrop\nkeep 2\n");
+  io::file file(dir / "f");
+  const auto kept = file | io::views::lines | ranges::views::filter([](std::string_view l) { return l.starts_with("keep"); }) |
+                    ranges::to<std::vector<std::string>>();
+  CHECK(kept == std::vector<std::string>{"keep 1", "keep 2"});
+
+  const io::mapped_file mapped(dir / "f");
+  CHECK(ranges::count_if(io::views::lines(mapped), [](std::string_view l) { return l.size() == 6; }) == 2);
+}
+
+TEST_CASE("a read error midway throws io_error from the iteration") {
+  trickle_reader failing{.data = "one\ntwo\nthree\nfour\n", .step = 4, .fail_after = 9};
+  std::vector<std::string> seen;
+  try {
+    for (std::string_view line : io::views::lines(failing)) seen.emplace_back(line);
+    FAIL("the read error did not surface");
+  } catch (const std::system_error& e) {
+    CHECK(e.code() == std::errc::io_error);
+  }
+  CHECK(seen == std::vector<std::string>{"one", "two"});
+
+  io_test::temp_dir dir;
+  io::file write_only(dir / "w", "w");
+  CHECK_THROWS_AS(collect(io::views::lines(write_only)), io::io_error);
+}
+
+TEST_CASE("with an error_code, a read error ends the range and is kept there") {
+  trickle_reader failing{.data = "one\ntwo\nthree\nfour\n", .step = 4, .fail_after = 9};
+  std::error_code ec = io::errc::closed; // cleared when the view is made
+  std::vector<std::string> seen;
+  for (std::string_view line : io::views::lines(failing, ec)) seen.emplace_back(line);
+  CHECK(ec == std::errc::io_error);
+  CHECK(seen == std::vector<std::string>{"one", "two"}); // no half line after the error
+
+  trickle_reader again{.data = "a\nb\n", .step = 1, .fail_after = 3};
+  std::vector<std::string> piped;
+  for (std::string_view line : again | io::views::lines(ec) | std::views::filter([](auto) { return true; }))
+    piped.emplace_back(line);
+  CHECK(ec == std::errc::io_error);
+  CHECK(piped == std::vector<std::string>{"a"});
+
+  io::memory_stream fine("x\ny");
+  CHECK(collect(io::views::lines(fine, ec)).size() == 2);
+  CHECK(!ec);
+}

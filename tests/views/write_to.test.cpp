@@ -1,0 +1,98 @@
+// Tests of io::write_to and io::write_iterator: ranges written into streams.
+#include <doctest/doctest.h>
+
+#include "sources.hpp"
+
+#include <range/v3/view/transform.hpp>
+#include <algorithm>
+#include <list>
+#include <ranges>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+import io;
+
+using io_test::limited_writer;
+
+static_assert(io::writable_range<std::string>);
+static_assert(io::writable_range<std::vector<std::string_view>>);
+static_assert(io::writable_range<std::vector<std::span<const std::byte>>>);
+static_assert(io::writable_range<std::list<char>>);
+static_assert(!io::writable_range<std::vector<int>>);
+static_assert(std::output_iterator<io::write_iterator<io::memory_stream>, char>);
+static_assert(std::output_iterator<io::write_iterator<io::memory_stream>, std::string_view>);
+
+TEST_CASE("a range of characters or bytes is written whole, and the count returned") {
+  io::memory_stream out;
+  CHECK((std::string("hello ") | io::write_to(out)) == 6);
+  const std::vector<std::byte> bytes{std::byte{'w'}, std::byte{'o'}};
+  CHECK((bytes | io::write_to(out)) == 2);
+  const std::list<char> scattered{'r', 'l', 'd'}; // not contiguous: gathered into blocks
+  CHECK((scattered | io::write_to(out)) == 3);
+  CHECK(out.str() == "hello world");
+}
+
+TEST_CASE("a range of strings is written one after another, or joined with a separator") {
+  io::memory_stream out;
+  const std::vector<std::string> words{"a", "bb", "ccc"};
+  CHECK((words | io::write_to(out)) == 6);
+  CHECK(out.str() == "abbccc");
+  io::memory_stream joined;
+  CHECK((words | io::write_to(joined, ", ")) == 10);
+  CHECK(joined.str() == "a, bb, ccc");
+}
+
+TEST_CASE("lines read from one stream are written to another through a pipeline") {
+  io::memory_stream in("b\na\nc\n");
+  io::memory_stream out;
+  const auto written = in | io::views::lines | std::views::filter([](std::string_view l) { return l != "a"; }) |
+                       io::write_to(out, "\n");
+  CHECK(written == 3);
+  CHECK(out.str() == "b\nc");
+
+  io::memory_stream upper;
+  io::memory_stream source("xy\nz\n");
+  source | io::views::lines |
+      ranges::views::transform([](std::string_view l) { return std::string(l.size(), '#'); }) | io::write_to(upper, "|");
+  CHECK(upper.str() == "##|#");
+}
+
+TEST_CASE("a large scattered range is written in full through blocks") {
+  std::list<char> many(10000, 'm');
+  io::memory_stream out;
+  CHECK((many | io::write_to(out)) == 10000);
+  CHECK(out.str() == std::string(10000, 'm'));
+}
+
+TEST_CASE("write_to reports a failing stream both ways, counting what was written before") {
+  const std::vector<std::string> words{"abc", "def", "ghi"};
+  limited_writer thrower{.limit = 5};
+  CHECK_THROWS_AS(words | io::write_to(thrower), std::system_error);
+  limited_writer full{.limit = 5};
+  std::error_code ec;
+  CHECK((words | io::write_to(full, ec)) == 3);
+  CHECK(ec == std::errc::no_space_on_device);
+  limited_writer tight{.limit = 4};
+  CHECK((words | io::write_to(tight, "-", ec)) == 4);
+  CHECK(ec == std::errc::no_space_on_device);
+  CHECK(tight.data == "abc-");
+  io::memory_stream fine;
+  CHECK((words | io::write_to(fine, ec)) == 9);
+  CHECK(!ec);
+}
+
+TEST_CASE("write_iterator takes characters, bytes and strings from the standard algorithms") {
+  io::memory_stream out;
+  const std::string text = "copy";
+  std::ranges::copy(text, io::write_iterator(out));
+  const std::vector<std::string_view> words{" me", " too"};
+  std::ranges::copy(words, io::write_iterator(out));
+  auto it = io::write_iterator(out);
+  *it++ = std::byte{'!'};
+  CHECK(out.str() == "copy me too!");
+  limited_writer full{.limit = 2};
+  CHECK_THROWS_AS(std::ranges::copy(text, io::write_iterator(full)), std::system_error);
+}
