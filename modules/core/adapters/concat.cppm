@@ -46,7 +46,7 @@ private:
   template <class Sink, std::size_t... I>
   std::size_t read_current(std::span<std::byte> buffer, Sink& sink, std::index_sequence<I...>) {
     std::size_t n = 0;
-    ((I == current_ ? (n = detail::read(std::get<I>(streams_), buffer, sink), true) : false) || ...);
+    (void)((I == current_ ? (n = detail::read(std::get<I>(streams_), buffer, sink), true) : false) || ...);
     return n;
   }
 
