@@ -1,0 +1,141 @@
+// io-wc [-l] [-w] [-c] [FILE...] — GNU wc's counts and layout in the C locale, counted through
+// io::views::chunks. With no FILE, or with -, it reads standard input.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <sys/stat.h>
+
+import io;
+
+namespace {
+
+struct counts {
+  std::uint64_t lines = 0, words = 0, bytes = 0;
+};
+
+// In the C locale a word starts at a printable character and ends at white space; other bytes
+// neither start nor end one (as GNU wc 9 counts).
+enum class kind : unsigned char { other, space, printable };
+constexpr std::array<kind, 256> kinds = [] {
+  std::array<kind, 256> table{};
+  for (int c = 0x21; c < 0x7f; ++c) table[c] = kind::printable;
+  for (const int c : {' ', '\t', '\n', '\v', '\f', '\r'}) table[c] = kind::space;
+  return table;
+}();
+
+counts count(io::file& in, bool want_words, std::error_code& ec) {
+  counts total;
+  bool in_word = false;
+  for (const std::span<const std::byte> chunk : io::views::chunks(in, 256 * 1024, ec)) {
+    const std::string_view text = io::as_string_view(chunk);
+    total.bytes += text.size();
+    total.lines += static_cast<std::uint64_t>(std::ranges::count(text, '\n'));
+    if (!want_words) continue;
+    for (const char c : text) {
+      const kind k = kinds[static_cast<unsigned char>(c)];
+      if (k == kind::space) in_word = false;
+      else if (k == kind::printable && !in_word) in_word = true, ++total.words;
+    }
+  }
+  return total;
+}
+
+struct operand {
+  std::string name; // "-" for standard input
+  bool named;       // printed after the counts
+  bool stat_failed = false;
+  struct stat info {};
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+  bool lines = false, words = false, bytes = false, options_done = false;
+  std::vector<operand> operands;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (!options_done && arg == "--") {
+      options_done = true;
+    } else if (!options_done && arg.size() > 1 && arg[0] == '-') {
+      for (const char c : arg.substr(1)) {
+        if (c == 'l') lines = true;
+        else if (c == 'w') words = true;
+        else if (c == 'c') bytes = true;
+        else {
+          std::fprintf(stderr, "io-wc: invalid option -- '%c'\nusage: io-wc [-l] [-w] [-c] [FILE...]\n", c);
+          return 1;
+        }
+      }
+    } else {
+      operands.push_back({std::string(arg), true});
+    }
+  }
+  if (!lines && !words && !bytes) lines = words = bytes = true;
+  if (operands.empty()) operands.push_back({"-", false});
+
+  // The column width, as GNU wc chooses it from the sizes it can see before reading.
+  for (operand& op : operands)
+    op.stat_failed = op.name == "-" ? ::fstat(0, &op.info) != 0 : ::stat(op.name.c_str(), &op.info) != 0;
+  int width = 1;
+  if (lines + words + bytes > 1 || operands.size() > 1) {
+    std::uint64_t regular_total = 0;
+    int minimum = 1;
+    for (const operand& op : operands) {
+      if (op.stat_failed) continue;
+      if (S_ISREG(op.info.st_mode)) regular_total += static_cast<std::uint64_t>(op.info.st_size);
+      else minimum = 7;
+    }
+    for (; regular_total >= 10; regular_total /= 10) ++width;
+    width = std::max(width, minimum);
+  }
+
+  io::buffered_writer out(io::standard_output());
+  auto print = [&](const counts& c, std::string_view name) {
+    std::string line;
+    char number[32];
+    for (const auto& [wanted, value] : {std::pair{lines, c.lines}, {words, c.words}, {bytes, c.bytes}}) {
+      if (!wanted) continue;
+      std::snprintf(number, sizeof number, "%s%*llu", line.empty() ? "" : " ", width, static_cast<unsigned long long>(value));
+      line += number;
+    }
+    if (!name.empty()) line.append(" ").append(name);
+    io::write(out, line + "\n");
+  };
+
+  int status = 0;
+  counts total;
+  for (const operand& op : operands) {
+    std::error_code ec;
+    io::file opened;
+    if (op.name != "-") opened = io::file(op.name, "r", ec);
+    const bool open_failed = static_cast<bool>(ec);
+    io::file& in = op.name == "-" ? io::standard_input() : opened;
+    counts c;
+    if (!open_failed) c = count(in, words, ec);
+    if (ec) {
+      out.flush();
+      std::fprintf(stderr, "io-wc: %s: %s\n", op.name.c_str(), ec.message().c_str());
+      status = 1;
+      // GNU wc opens a directory and fails only at reading it, so it still prints its zeros; a
+      // file that did not open gets no line.
+      if (open_failed && ec != std::errc::is_a_directory) continue;
+    }
+    total.lines += c.lines, total.words += c.words, total.bytes += c.bytes;
+    print(c, op.named ? op.name : "");
+  }
+  if (operands.size() > 1) print(total, "total");
+  std::error_code ec;
+  out.flush(ec); // not close(): standard output stays open for whoever writes next
+  if (ec) {
+    std::fprintf(stderr, "io-wc: write error: %s\n", ec.message().c_str());
+    return 1;
+  }
+  return status;
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# gnu_parity.sh IO_WC IO_CAT IO_GREP
+# Runs io-wc, io-cat and io-grep beside GNU wc, cat and grep (LC_ALL=C) on files this script
+# makes — empty, binary, without a final newline, with CRs and NULs, larger than any buffer, a
+# directory, a missing file, standard input — and compares standard output byte for byte, the
+# exit status, and standard error (with the program's name aligned).
+set -u
+io_wc=$1 io_cat=$2 io_grep=$3
+export LC_ALL=C
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+python3 - <<'PY'
+import random
+rng = random.Random(20261125)
+open("empty", "wb").close()
+open("text", "wb").write(b"the quick brown fox\njumps over\tthe lazy dog\n\nlast line\n")
+open("no_newline", "wb").write(b"one line\nand a second without")
+open("crlf", "wb").write(b"dos line\r\nanother\r\n\r\nend\r\n")
+open("spaces", "wb").write(b"  lead\x0btab\tform\x0cfeed\rcr  \n\n   \n")
+open("binary", "wb").write(bytes(rng.randrange(256) for _ in range(70000)))
+open("high", "wb").write(bytes([0xe2, 0x82, 0xac, 32, 0xff, 0x01, 0x41, 10, 0x7f, 0x20, 0x42]))
+words = [b"alpha", b"beta", b"gamma", b"delta", b"the", b"a", b"x" * 300]
+lines = []
+for i in range(60000):
+    lines.append(b" ".join(rng.choice(words) for _ in range(rng.randrange(12))))
+open("big", "wb").write(b"\n".join(lines) + b"\n")
+open("long_line", "wb").write(b"start " + b"y" * 1_000_000 + b" the end\n")
+open("late_nul", "wb").write(b"the first\n" + b"z" * 200_000 + b"\x00\nthe second\n")
+open("early_nul", "wb").write(b"a\x00b\nthe line\n")
+PY
+mkdir directory
+
+passed=0 failed=0
+# compare LABEL STDIN GNU_COMMAND IO_COMMAND — both commands are run with STDIN as input.
+compare() {
+  local label=$1 input=$2 gnu=$3 ours=$4
+  (eval "$gnu") <"$input" >gnu.out 2>gnu.err; local gnu_rc=$?
+  (eval "$ours") <"$input" >io.out 2>io.err; local io_rc=$?
+  sed -E 's/^(wc|cat|grep):/io-\1:/' gnu.err >gnu.err.aligned
+  if cmp -s gnu.out io.out && cmp -s gnu.err.aligned io.err && [ "$gnu_rc" = "$io_rc" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "DIFFERS: $label"
+    echo "  gnu: $gnu (exit $gnu_rc)"; head -c 400 gnu.out | sed 's/^/    /'; sed 's/^/    err: /' gnu.err.aligned
+    echo "  io:  $ours (exit $io_rc)"; head -c 400 io.out | sed 's/^/    /'; sed 's/^/    err: /' io.err
+  fi
+}
+
+files="empty text no_newline crlf spaces binary high big long_line late_nul early_nul"
+for opts in "" -l -w -c -lw -lc -wc -lwc "-l -c"; do
+  for f in $files; do compare "wc $opts $f" /dev/null "wc $opts $f" "$io_wc $opts $f"; done
+  compare "wc $opts (all files)" /dev/null "wc $opts $files" "$io_wc $opts $files"
+  compare "wc $opts (standard input from a pipe)" text "cat | wc $opts" "cat | $io_wc $opts"
+  compare "wc $opts (standard input from a file, as -)" big "wc $opts text - empty" "$io_wc $opts text - empty"
+  compare "wc $opts (a missing file first)" /dev/null "wc $opts missing text" "$io_wc $opts missing text"
+  compare "wc $opts (a missing file last)" /dev/null "wc $opts text big missing" "$io_wc $opts text big missing"
+  compare "wc $opts (a directory)" /dev/null "wc $opts text directory" "$io_wc $opts text directory"
+done
+compare "wc (standard input, no operand, empty)" empty "wc" "$io_wc"
+
+for f in $files; do compare "cat $f" /dev/null "cat $f" "$io_cat $f"; done
+compare "cat (all files)" /dev/null "cat $files" "$io_cat $files"
+compare "cat (standard input)" big "cat" "$io_cat"
+compare "cat (standard input from a pipe, between files)" /dev/null "cat text | cat empty - crlf" "cat text | $io_cat empty - crlf"
+compare "cat (missing file and directory)" /dev/null "cat text missing directory crlf" "$io_cat text missing directory crlf"
+
+for pattern in the a "" zzz "line" "$(printf '\r')" "y y" "$(printf 'alpha\nfox')"; do
+  for f in $files; do compare "grep -F '$pattern' $f" /dev/null "grep -F '$pattern' $f" "$io_grep -F '$pattern' $f"; done
+  compare "grep -F '$pattern' (several files)" /dev/null "grep -F '$pattern' text crlf no_newline" "$io_grep -F '$pattern' text crlf no_newline"
+  compare "grep -F '$pattern' (standard input)" big "grep -F '$pattern'" "$io_grep -F '$pattern'"
+  compare "grep -F '$pattern' (missing file, directory)" /dev/null "grep -F '$pattern' text missing directory" "$io_grep -F '$pattern' text missing directory"
+done
+
+echo "gnu parity: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
