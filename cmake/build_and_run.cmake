@@ -1,5 +1,15 @@
-# cmake -DSOURCE=<dir> -DBINARY=<dir> -DPROGRAM=<name> [-DARGS=<-D...;...>] -P build_and_run.cmake
-# Configures and builds the project in SOURCE into BINARY, then runs BINARY/PROGRAM.
+# cmake -DSOURCE=<dir> -DBINARY=<dir> -DPROGRAM=<name> [-DARGS=<-D...;...>]
+#       [-DINSTALL_FROM=<build dir> -DINSTALL_TO=<prefix>] -P build_and_run.cmake
+# Installs INSTALL_FROM into INSTALL_TO when given, configures and builds the project in SOURCE
+# into BINARY, then runs BINARY/PROGRAM.
+if(INSTALL_FROM)
+  file(REMOVE_RECURSE "${INSTALL_TO}")
+  execute_process(COMMAND "${CMAKE_COMMAND}" --install "${INSTALL_FROM}" --prefix "${INSTALL_TO}"
+                  OUTPUT_QUIET RESULT_VARIABLE status)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "installing ${INSTALL_FROM} failed")
+  endif()
+endif()
 file(REMOVE_RECURSE "${BINARY}")
 execute_process(COMMAND "${CMAKE_COMMAND}" -S "${SOURCE}" -B "${BINARY}" -G Ninja ${ARGS}
                 RESULT_VARIABLE status)

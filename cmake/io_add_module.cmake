@@ -1,7 +1,9 @@
+include(GNUInstallDirs)
+
 # io_add_module(<name> MODULE <module name> FILES <interface units...> [SOURCES <impl units...>]
 #               [DEPENDS <targets...>])
 # Adds the library target io_<name> with the alias io::<name>, its interface units in a
-# CXX_MODULES file set, and public dependencies.
+# CXX_MODULES file set, and public dependencies; installs it into the export set io-targets.
 function(io_add_module name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "FILES;SOURCES;DEPENDS")
   set(target io_${name})
@@ -13,4 +15,7 @@ function(io_add_module name)
   target_compile_features(${target} PUBLIC cxx_std_20)
   target_link_libraries(${target} PUBLIC ${arg_DEPENDS})
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${name})
+  install(TARGETS ${target} EXPORT io-targets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          FILE_SET CXX_MODULES DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/io/modules)
 endfunction()
