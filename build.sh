@@ -3,6 +3,8 @@
 #   ./build.sh example   build (Release) and run the flagship example, examples/memory_as_file.cpp
 #   ./build.sh test      build and run every test in each configuration: dev (clang-19 + libstdc++,
 #                        Debug, ASan + UBSan) and libcxx (clang-22 + libc++); fails if any fails
+#   ./build.sh bench [--quick]  build (Release) and run the benchmarks against the peers, printing a
+#                        table of ratios (bench/run.py; writes bench/results.md)
 #   ./build.sh preset NAME...   run the named workflow presets (dev, release, libcxx)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,12 +29,16 @@ case "${1:-}" in
     workflow dev libcxx
     echo "=== all configurations passed: dev, libcxx ==="
     ;;
+  bench)
+    shift
+    python3 bench/run.py "$@"
+    ;;
   preset)
     shift
     workflow "$@"
     ;;
   *)
-    echo "usage: $0 example | test | preset NAME..." >&2
+    echo "usage: $0 example | test | bench [--quick] | preset NAME..." >&2
     exit 2
     ;;
 esac

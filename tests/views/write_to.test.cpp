@@ -96,3 +96,22 @@ TEST_CASE("write_iterator takes characters, bytes and strings from the standard 
   limited_writer full{.limit = 2};
   CHECK_THROWS_AS(std::ranges::copy(text, io::write_iterator(full)), std::system_error);
 }
+
+TEST_CASE("write_to and write_iterator write into files, buffered or not") {
+  io_test::temp_dir dir;
+  const std::vector<std::string> lines{"first", "second", "third"};
+  {
+    io::file raw(dir / "raw", "w");
+    CHECK((lines | io::write_to(raw, "\n")) == 18);
+    io::buffered_file buffered = io::open(dir / "buffered", "w");
+    CHECK((lines | io::write_to(buffered)) == 16);
+    std::ranges::copy(std::string_view("!"), io::write_iterator(buffered));
+    buffered.close();
+  }
+  CHECK(io_test::read_text(dir / "raw") == "first\nsecond\nthird");
+  CHECK(io_test::read_text(dir / "buffered") == "firstsecondthird!");
+  io::file full("/dev/full", "w");
+  std::error_code ec;
+  CHECK((lines | io::write_to(full, ec)) == 0);
+  CHECK(ec == std::errc::no_space_on_device);
+}

@@ -1,0 +1,356 @@
+// io's benchmarks: each task done by io and by the peers a user would otherwise pick, in one
+// program, so that ratios are taken in the same run. Every task returns a checksum of all the
+// bytes it touched; `io_bench --verify DATA_DIR` checks that io and its peers agree on each task.
+// Data (made by bench/run.py): DATA_DIR/binary, DATA_DIR/text, written files go to DATA_DIR/out.
+#include <benchmark/benchmark.h>
+
+#include <range/v3/view/getlines.hpp>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <new>
+#include <span>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+import io;
+
+namespace {
+
+std::filesystem::path data_dir;
+std::filesystem::path binary_file() { return data_dir / "binary"; }
+std::filesystem::path text_file() { return data_dir / "text"; }
+std::filesystem::path out_file() { return data_dir / "out"; }
+
+// Folds every byte so that no read can be optimized away; vectorizes into a plain sum.
+inline std::uint64_t fold(const void* data, std::size_t n) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  std::uint64_t sum = 0;
+  for (std::size_t i = 0; i < n; ++i) sum += p[i];
+  return sum;
+}
+
+// Lines and their total length (without terminators), mixed into one number.
+struct line_stats {
+  std::uint64_t lines = 0, length = 0;
+  void add(std::size_t n) { ++lines, length += n; }
+  std::uint64_t checksum() const { return lines * 1'000'003 + length; }
+};
+
+struct aligned_block {
+  explicit aligned_block(std::size_t n)
+      : size(n), data(static_cast<char*>(::operator new(n, std::align_val_t{4096}))) {}
+  ~aligned_block() { ::operator delete(data, std::align_val_t{4096}); }
+  std::size_t size;
+  char* data;
+};
+
+// ---- sequential read ----------------------------------------------------------------------
+std::uint64_t read_posix() {
+  const int fd = ::open(binary_file().c_str(), O_RDONLY);
+  aligned_block block(1 << 20);
+  std::uint64_t sum = 0;
+  for (ssize_t n; (n = ::read(fd, block.data, block.size)) > 0;) sum += fold(block.data, static_cast<std::size_t>(n));
+  ::close(fd);
+  return sum;
+}
+std::uint64_t read_mmap() {
+  const int fd = ::open(binary_file().c_str(), O_RDONLY);
+  struct stat info;
+  ::fstat(fd, &info);
+  const auto size = static_cast<std::size_t>(info.st_size);
+  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::madvise(p, size, MADV_SEQUENTIAL);
+  const std::uint64_t sum = fold(p, size);
+  ::munmap(p, size);
+  ::close(fd);
+  return sum;
+}
+std::uint64_t read_ifstream() {
+  std::ifstream in(binary_file(), std::ios::binary);
+  std::vector<char> block(64 * 1024);
+  std::uint64_t sum = 0;
+  while (in.read(block.data(), static_cast<std::streamsize>(block.size())) || in.gcount() > 0)
+    sum += fold(block.data(), static_cast<std::size_t>(in.gcount()));
+  return sum;
+}
+std::uint64_t read_fread() {
+  std::FILE* f = std::fopen(binary_file().c_str(), "rb");
+  std::vector<char> block(64 * 1024);
+  std::uint64_t sum = 0;
+  for (std::size_t n; (n = std::fread(block.data(), 1, block.size(), f)) > 0;) sum += fold(block.data(), n);
+  std::fclose(f);
+  return sum;
+}
+std::uint64_t read_io_chunks() {
+  io::file in(binary_file());
+  std::uint64_t sum = 0;
+  for (const auto chunk : io::views::chunks(in, 1 << 20)) sum += fold(chunk.data(), chunk.size());
+  return sum;
+}
+std::uint64_t read_io_mapped() {
+  io::mapped_file mapped(binary_file());
+  mapped.advise(io::access_pattern::sequential);
+  return fold(mapped.data(), mapped.size());
+}
+
+// ---- byte at a time ----------------------------------------------------------------------
+std::uint64_t bytes_istreambuf() {
+  std::ifstream in(text_file(), std::ios::binary);
+  std::uint64_t sum = 0;
+  for (auto it = std::istreambuf_iterator<char>(in); it != std::istreambuf_iterator<char>(); ++it)
+    sum += static_cast<unsigned char>(*it);
+  return sum;
+}
+std::uint64_t bytes_getc() {
+  std::FILE* f = std::fopen(text_file().c_str(), "rb");
+  std::uint64_t sum = 0;
+  for (int c; (c = getc_unlocked(f)) != EOF;) sum += static_cast<unsigned>(c);
+  std::fclose(f);
+  return sum;
+}
+std::uint64_t bytes_io() {
+  io::buffered_file in = io::open(text_file());
+  std::uint64_t sum = 0;
+  for (const std::byte b : in | io::views::bytes) sum += std::to_integer<unsigned>(b);
+  return sum;
+}
+
+// ---- lines -------------------------------------------------------------------------------
+std::uint64_t lines_memchr_read() {
+  const int fd = ::open(text_file().c_str(), O_RDONLY);
+  aligned_block block(1 << 20);
+  line_stats stats;
+  std::size_t carried = 0; // length of the line that crossed the last block's end
+  for (ssize_t n; (n = ::read(fd, block.data, block.size)) > 0;) {
+    const char* p = block.data;
+    const char* end = p + n;
+    for (const char* nl; (nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; p = nl + 1) {
+      stats.add(carried + static_cast<std::size_t>(nl - p));
+      carried = 0;
+    }
+    carried += static_cast<std::size_t>(end - p);
+  }
+  if (carried != 0) stats.add(carried);
+  ::close(fd);
+  return stats.checksum();
+}
+std::uint64_t lines_memchr_mmap() {
+  const int fd = ::open(text_file().c_str(), O_RDONLY);
+  struct stat info;
+  ::fstat(fd, &info);
+  const auto size = static_cast<std::size_t>(info.st_size);
+  const char* base = static_cast<const char*>(::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0));
+  line_stats stats;
+  const char* p = base;
+  const char* end = base + size;
+  for (const char* nl; (nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; p = nl + 1)
+    stats.add(static_cast<std::size_t>(nl - p));
+  if (p != end) stats.add(static_cast<std::size_t>(end - p));
+  ::munmap(const_cast<char*>(base), size);
+  ::close(fd);
+  return stats.checksum();
+}
+std::uint64_t lines_getline() {
+  std::ifstream in(text_file(), std::ios::binary);
+  line_stats stats;
+  for (std::string line; std::getline(in, line);) stats.add(line.size());
+  return stats.checksum();
+}
+std::uint64_t lines_range_v3() {
+  std::ifstream in(text_file(), std::ios::binary);
+  line_stats stats;
+  for (const std::string& line : ranges::getlines(in)) stats.add(line.size());
+  return stats.checksum();
+}
+std::uint64_t lines_io_file() {
+  io::buffered_file in = io::open(text_file(), "r", 1 << 20);
+  line_stats stats;
+  for (const std::string_view line : in | io::views::lines) stats.add(line.size());
+  return stats.checksum();
+}
+std::uint64_t lines_io_mapped() {
+  const io::mapped_file mapped(text_file());
+  line_stats stats;
+  for (const std::string_view line : mapped | io::views::lines) stats.add(line.size());
+  return stats.checksum();
+}
+
+// ---- memory appends of 10-byte pieces ---------------------------------------------------------
+constexpr std::size_t append_pieces = 1'000'000;
+constexpr std::string_view piece = "0123456789";
+std::uint64_t append_string() {
+  std::string s;
+  for (std::size_t i = 0; i < append_pieces; ++i) s += piece;
+  return fold(s.data(), s.size());
+}
+std::uint64_t append_vector() {
+  std::vector<std::byte> v;
+  const auto bytes = io::as_bytes(piece);
+  for (std::size_t i = 0; i < append_pieces; ++i) v.insert(v.end(), bytes.begin(), bytes.end());
+  return fold(v.data(), v.size());
+}
+std::uint64_t append_ostringstream() {
+  std::ostringstream out;
+  for (std::size_t i = 0; i < append_pieces; ++i) out.write(piece.data(), piece.size());
+  const std::string s = out.str();
+  return fold(s.data(), s.size());
+}
+std::uint64_t append_memory_stream() {
+  io::memory_stream m;
+  const auto bytes = io::as_bytes(piece);
+  for (std::size_t i = 0; i < append_pieces; ++i) m.write(bytes);
+  return fold(m.view().data(), m.view().size());
+}
+
+// ---- file writes: 64 MiB in 1 MiB blocks, 10 MB in 10-byte pieces -----------------------------
+constexpr std::size_t block_count = 64, piece_count = 1'000'000;
+const std::string& block_data() {
+  static const std::string block(1 << 20, 'b');
+  return block;
+}
+std::uint64_t file_size_of_out() { return std::filesystem::file_size(out_file()); }
+
+std::uint64_t write_blocks_posix() {
+  const int fd = ::open(out_file().c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  for (std::size_t i = 0; i < block_count; ++i) (void)!::write(fd, block_data().data(), block_data().size());
+  ::close(fd);
+  return file_size_of_out();
+}
+std::uint64_t write_blocks_fwrite() {
+  std::FILE* f = std::fopen(out_file().c_str(), "wb");
+  for (std::size_t i = 0; i < block_count; ++i) std::fwrite(block_data().data(), 1, block_data().size(), f);
+  std::fclose(f);
+  return file_size_of_out();
+}
+std::uint64_t write_blocks_ofstream() {
+  {
+    std::ofstream out(out_file(), std::ios::binary);
+    for (std::size_t i = 0; i < block_count; ++i) out.write(block_data().data(), static_cast<std::streamsize>(block_data().size()));
+  }
+  return file_size_of_out();
+}
+std::uint64_t write_blocks_io() {
+  io::buffered_file out = io::open(out_file(), "w");
+  for (std::size_t i = 0; i < block_count; ++i) io::write(out, block_data());
+  out.close();
+  return file_size_of_out();
+}
+std::uint64_t write_pieces_posix() {
+  const int fd = ::open(out_file().c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  for (std::size_t i = 0; i < piece_count; ++i) (void)!::write(fd, piece.data(), piece.size());
+  ::close(fd);
+  return file_size_of_out();
+}
+std::uint64_t write_pieces_fwrite() {
+  std::FILE* f = std::fopen(out_file().c_str(), "wb");
+  for (std::size_t i = 0; i < piece_count; ++i) std::fwrite(piece.data(), 1, piece.size(), f);
+  std::fclose(f);
+  return file_size_of_out();
+}
+std::uint64_t write_pieces_ofstream() {
+  {
+    std::ofstream out(out_file(), std::ios::binary);
+    for (std::size_t i = 0; i < piece_count; ++i) out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+  }
+  return file_size_of_out();
+}
+std::uint64_t write_pieces_io() {
+  io::buffered_file out = io::open(out_file(), "w");
+  for (std::size_t i = 0; i < piece_count; ++i) io::write(out, piece);
+  out.close();
+  return file_size_of_out();
+}
+
+// Each task: its group, its name ("io ..." for io's own variants), and the work.
+struct task {
+  const char* group;
+  const char* name;
+  std::uint64_t (*run)();
+};
+
+const std::vector<task> tasks = {
+    {"read", "read() 1 MiB loop", read_posix},
+    {"read", "mmap loop", read_mmap},
+    {"read", "std::ifstream::read 64 KiB", read_ifstream},
+    {"read", "fread 64 KiB", read_fread},
+    {"read", "io chunks(file, 1 MiB)", read_io_chunks},
+    {"read", "io mapped_file", read_io_mapped},
+    {"bytes", "std::istreambuf_iterator", bytes_istreambuf},
+    {"bytes", "getc_unlocked", bytes_getc},
+    {"bytes", "io views::bytes", bytes_io},
+    {"lines", "memchr over read()", lines_memchr_read},
+    {"lines", "memchr over mmap", lines_memchr_mmap},
+    {"lines", "std::getline", lines_getline},
+    {"lines", "range-v3 getlines", lines_range_v3},
+    {"lines", "io lines(buffered_file)", lines_io_file},
+    {"lines", "io lines(mapped_file)", lines_io_mapped},
+    {"append", "std::string +=", append_string},
+    {"append", "std::vector<std::byte>::insert", append_vector},
+    {"append", "std::ostringstream::write", append_ostringstream},
+    {"append", "io memory_stream::write", append_memory_stream},
+    {"write 1 MiB blocks", "write()", write_blocks_posix},
+    {"write 1 MiB blocks", "fwrite", write_blocks_fwrite},
+    {"write 1 MiB blocks", "std::ofstream", write_blocks_ofstream},
+    {"write 1 MiB blocks", "io buffered_file", write_blocks_io},
+    {"write 10-byte pieces", "write()", write_pieces_posix},
+    {"write 10-byte pieces", "fwrite", write_pieces_fwrite},
+    {"write 10-byte pieces", "std::ofstream", write_pieces_ofstream},
+    {"write 10-byte pieces", "io buffered_file", write_pieces_io},
+};
+
+// Runs every task once and checks that each group agrees on its checksum.
+int verify() {
+  std::map<std::string, std::uint64_t> expected;
+  int failures = 0;
+  for (const task& t : tasks) {
+    const std::uint64_t result = t.run();
+    const auto [it, first] = expected.emplace(t.group, result);
+    const bool same = first || it->second == result;
+    std::printf("%-22s %-32s %20llu %s\n", t.group, t.name, static_cast<unsigned long long>(result), same ? "" : "DIFFERS");
+    failures += same ? 0 : 1;
+  }
+  std::printf("%zu tasks in %zu groups: %s\n", tasks.size(), expected.size(), failures == 0 ? "io and its peers agree" : "MISMATCH");
+  return failures == 0 ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  // io_bench --verify DATA_DIR | io_bench DATA_DIR [benchmark options]
+  if (argc >= 3 && std::string_view(argv[1]) == "--verify") {
+    data_dir = argv[2];
+    return verify();
+  }
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: io_bench --verify DATA_DIR | io_bench DATA_DIR [--benchmark_...]\n");
+    return 2;
+  }
+  data_dir = argv[1];
+  // Interleave io and its peers: one registration per task, in the order above, so repetitions
+  // alternate between them rather than running one variant's repetitions back to back.
+  for (const task& t : tasks) {
+    benchmark::RegisterBenchmark((std::string(t.group) + "/" + t.name).c_str(), [run = t.run](benchmark::State& state) {
+      for (auto _ : state) benchmark::DoNotOptimize(run());
+    })->Unit(benchmark::kMillisecond)->UseRealTime();
+  }
+  argv[1] = argv[0];
+  int rest = argc - 1;
+  benchmark::Initialize(&rest, argv + 1);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+}

