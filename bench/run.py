@@ -106,7 +106,8 @@ def main():
     times = {}
     for b in json.loads(result.stdout)["benchmarks"]:
         if b.get("aggregate_name") == "median":
-            times[b["run_name"]] = b["real_time"] / 1000.0  # ms -> s
+            name = b["run_name"].removesuffix("/real_time")
+            times[name] = b["real_time"] / 1000.0  # ms -> s
 
     text = os.path.join(data, "text")
     env = dict(os.environ, LC_ALL="C")

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,7 +37,9 @@ counts count(io::file& in, bool want_words, std::error_code& ec) {
   for (const std::span<const std::byte> chunk : io::views::chunks(in, 256 * 1024, ec)) {
     const std::string_view text = io::as_string_view(chunk);
     total.bytes += text.size();
-    total.lines += static_cast<std::uint64_t>(std::ranges::count(text, '\n'));
+    // memchr from line to line: the C library's vector search outruns a byte loop.
+    for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(p, '\n', text.data() + text.size() - p))) != nullptr; ++p)
+      ++total.lines;
     if (!want_words) continue;
     for (const char c : text) {
       const kind k = kinds[static_cast<unsigned char>(c)];

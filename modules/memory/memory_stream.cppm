@@ -16,13 +16,12 @@ import :stream_base;
 
 export namespace io {
 
-/// Storage a memory stream can hold and hand back: a growable contiguous container of single
+/// Storage a memory stream can hold and hand back: a resizable contiguous container of single
 /// bytes, such as std::vector<std::byte> or std::string.
 template <class C>
-concept byte_storage = byte_container<C> && std::default_initializable<C> &&
-                       requires(C& c, const typename C::value_type* p, std::size_t n) {
+concept byte_storage = byte_container<C> && std::default_initializable<C> && std::movable<C> &&
+                       requires(const C& c) {
                          { c.capacity() } -> std::convertible_to<std::size_t>;
-                         c.insert(c.end(), p, p + n);
                        };
 
 /// An in-memory stream of bytes that behaves like Python's io.BytesIO: readable, writable,
@@ -45,18 +44,22 @@ public:
       : basic_memory_stream(io::as_bytes(initial)) {}
 
   /// A stream holding a copy of `initial`, positioned at 0.
-  explicit basic_memory_stream(std::span<const std::byte> initial) { append(initial); }
+  explicit basic_memory_stream(std::span<const std::byte> initial) : size_(initial.size()) {
+    storage_.resize(initial.size());
+    if (!initial.empty()) std::memcpy(storage_.data(), initial.data(), initial.size());
+  }
 
   /// A stream that takes over `contents` without copying, positioned at 0.
-  explicit basic_memory_stream(Storage&& contents) noexcept : storage_(std::move(contents)) {}
+  explicit basic_memory_stream(Storage&& contents) noexcept
+      : storage_(std::move(contents)), size_(storage_.size()) {}
 
   /// Writes `bytes` at the position, overwriting and extending; the position moves past them.
   void write(std::span<const std::byte> bytes) {
-    // The common case, appending while capacity lasts, stays inline: no call, no allocation.
-    if (!this->closed_ && this->pos_ == storage_.size() &&
-        bytes.size() <= storage_.capacity() - storage_.size()) [[likely]] {
-      append(bytes);
-      this->pos_ += bytes.size();
+    // The common case, appending while the storage has room, stays inline: a check and a memcpy.
+    if (!this->closed_ && this->pos_ == size_ && bytes.size() <= storage_.size() - size_) [[likely]] {
+      if (!bytes.empty()) std::memcpy(storage_.data() + size_, bytes.data(), bytes.size());
+      size_ += bytes.size();
+      this->pos_ = size_;
       return;
     }
     detail::throw_errors sink;
@@ -97,7 +100,9 @@ public:
   /// Moves the contents out without copying and leaves the stream empty at position 0.
   Storage take() {
     this->check_open("take");
+    storage_.resize(size_); // shrinking: no reallocation, no copy
     this->pos_ = 0;
+    size_ = 0;
     return std::exchange(storage_, Storage{});
   }
 
@@ -105,19 +110,13 @@ public:
   void close() noexcept {
     this->closed_ = true;
     this->pos_ = 0;
+    size_ = 0;
     storage_ = Storage{};
   }
 
 private:
-  using value_type = typename Storage::value_type;
-
   std::span<const std::byte> stored() const noexcept {
-    return {reinterpret_cast<const std::byte*>(storage_.data()), storage_.size()};
-  }
-
-  void append(std::span<const std::byte> bytes) {
-    const auto* first = reinterpret_cast<const value_type*>(bytes.data());
-    storage_.insert(storage_.end(), first, first + bytes.size());
+    return {reinterpret_cast<const std::byte*>(storage_.data()), size_};
   }
 
   template <class Sink>
@@ -128,22 +127,30 @@ private:
     if (bytes.size() > base::max_position - this->pos_)
       return detail::report(sink, std::make_error_code(std::errc::file_too_large), "write");
     const auto pos = static_cast<std::size_t>(this->pos_);
-    if (pos > storage_.size()) storage_.resize(pos); // zero-fills the gap
-    const std::size_t overwrite = std::min(bytes.size(), storage_.size() - pos);
-    if (overwrite != 0) std::memcpy(storage_.data() + pos, bytes.data(), overwrite);
-    append(bytes.subspan(overwrite));
-    this->pos_ += bytes.size();
+    const std::size_t end = pos + bytes.size();
+    if (end > storage_.size()) {
+      // Use the capacity there is first, then grow geometrically; resize zero-fills what it adds.
+      const std::size_t room = storage_.capacity();
+      storage_.resize(end <= room ? room : std::max(end, room + room / 2 + 64));
+    }
+    // A gap between the contents and the position reads as zeros; bytes a truncate dropped may
+    // still lie there.
+    if (pos > size_) std::memset(storage_.data() + size_, 0, pos - size_);
+    std::memcpy(storage_.data() + pos, bytes.data(), bytes.size());
+    size_ = std::max(size_, end);
+    this->pos_ = end;
   }
 
   template <class Sink>
   std::uint64_t truncate_impl(std::int64_t size, Sink& sink) {
     if (!this->valid_truncate(size, sink)) return 0;
-    if (static_cast<std::uint64_t>(size) < storage_.size())
-      storage_.resize(static_cast<std::size_t>(size));
+    if (static_cast<std::uint64_t>(size) < size_) size_ = static_cast<std::size_t>(size);
     return static_cast<std::uint64_t>(size);
   }
 
+  // storage_.size() is the room written so far; size_ bytes of it are the contents.
   Storage storage_;
+  std::size_t size_ = 0;
 };
 
 /// The in-memory stream of bytes, Python's io.BytesIO, holding a std::vector<std::byte>.

@@ -8,20 +8,22 @@ export module io.core:views.delimiter;
 
 export namespace io::detail {
 
-// A non-empty delimiter. One byte is found with memchr; longer ones with string_view::find.
+// A delimiter (empty means none). One byte is found with memchr; longer ones with
+// string_view::find. The first byte and the size are kept beside the text, so that the one-byte
+// search, the one run for every line, reads no string.
 class delimiter {
 public:
   delimiter() = default;
-  explicit delimiter(std::string_view text) : text_(text) {}
+  explicit delimiter(std::string_view text) : text_(text), size_(text.size()), first_(text.empty() ? '\0' : text[0]) {}
 
-  std::size_t size() const noexcept { return text_.size(); }
-  bool empty() const noexcept { return text_.empty(); }
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
 
   // The offset of the first delimiter in `text` at or after `from`, or npos.
   std::size_t find(std::string_view text, std::size_t from = 0) const noexcept {
     if (from >= text.size()) return std::string_view::npos;
-    if (text_.size() == 1) {
-      const void* hit = std::memchr(text.data() + from, text_[0], text.size() - from);
+    if (size_ == 1) {
+      const void* hit = std::memchr(text.data() + from, first_, text.size() - from);
       return hit == nullptr ? std::string_view::npos
                             : static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
     }
@@ -30,6 +32,8 @@ public:
 
 private:
   std::string text_;
+  std::size_t size_ = 0;
+  char first_ = '\0';
 };
 
 // Lines end at "\n" and also drop a '\r' before it, so "\r\n" ends a line too.

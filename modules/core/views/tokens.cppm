@@ -1,6 +1,7 @@
 // io.core:views.tokens — the views behind lines and split: tokens ended by a delimiter, in memory
 // (a borrowed forward range) or read from a stream (an input range).
 module;
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <iterator>
@@ -76,7 +77,7 @@ public:
         token_ = rest_;
         rest_ = rest_.substr(rest_.size());
       } else {
-        token_ = rest_.substr(0, end);
+        token_ = std::string_view(rest_.data(), end);
         rest_.remove_prefix(end + delimiter_.size());
       }
       token_ = detail::without_carriage_return(token_, strip_cr_);
@@ -169,13 +170,16 @@ private:
     detail::stream_input<S> input;
     detail::delimiter delimiter;
     bool strip_cr;
-    // Bytes copied out of the stream's buffer: a token that crossed the buffer's end, and any
-    // tokens after it that came along; [store_begin, size) is not handed out yet.
+    // The stream's buffered bytes not consumed yet, scanned in place: the common case hands out
+    // a token from here without a copy and without asking the stream again.
+    std::string_view window;
+    // Bytes at the front of `window` behind the current token (and its delimiter), consumed at
+    // the next advance so that the token stays valid until then.
+    std::size_t pending = 0;
+    // A token that crossed the end of the stream's buffer, copied out. With buffers smaller than
+    // the delimiter, later tokens may come along: [store_begin, size) is not handed out yet.
     std::string store;
     std::size_t store_begin = 0;
-    // Bytes of the stream's buffer behind the current token, consumed at the next advance so
-    // that the token stays valid until then.
-    std::size_t pending = 0;
     std::string_view current;
     bool started = false;
     bool done = false;
@@ -191,9 +195,9 @@ private:
       if (delimiter.empty()) return finish();
       if (pending != 0) {
         input.consume(pending);
+        window.remove_prefix(pending);
         pending = 0;
       }
-      // Tokens left over in the store come first.
       if (store_begin < store.size()) {
         const std::string_view left = std::string_view(store).substr(store_begin);
         const std::size_t end = delimiter.find(left);
@@ -207,40 +211,73 @@ private:
       }
       store.clear();
       store_begin = 0;
-      // The common case: a whole token inside the stream's buffer, handed out without a copy.
-      const std::span<const std::byte> bytes = input.fill();
-      if (bytes.empty()) return finish();
-      const std::string_view text = as_string_view(bytes);
-      const std::size_t end = delimiter.find(text);
+      if (window.empty()) {
+        window = as_string_view(input.fill());
+        if (window.empty()) return finish();
+      }
+      const std::size_t end = delimiter.find(window);
       if (end != std::string_view::npos) {
         pending = end + delimiter.size();
-        return yield(text.substr(0, end));
+        return yield(std::string_view(window.data(), end));
       }
-      store.assign(text);
-      input.consume(text.size());
-      accumulate(text.size());
+      // The token runs past the buffer's end: copy its start out and read on.
+      store.assign(window);
+      input.consume(window.size());
+      window = {};
+      accumulate(store.size());
     }
 
-    // Appends buffers to the store until it holds a delimiter at or after `searched` bytes
-    // (less the delimiter's length, which may straddle two buffers) or the stream ends.
+    // Reads buffers until the token in `store` (searched up to `searched` bytes) ends.
     void accumulate(std::size_t searched) {
+      const std::size_t d = delimiter.size();
       for (;;) {
-        const std::span<const std::byte> bytes = input.fill();
-        if (bytes.empty()) {
+        const std::string_view text = as_string_view(input.fill());
+        if (text.empty()) {
           if (store.empty() || input.failed()) return finish(); // no half token after an error
           store_begin = store.size();
           return yield(store);
         }
-        const std::size_t from = searched >= delimiter.size() ? searched - delimiter.size() + 1 : 0;
-        store.append(as_string_view(bytes));
-        input.consume(bytes.size());
+        if (text.size() >= d) {
+          // A delimiter may straddle the two: its start in store's tail, its end in `text`.
+          if (d > 1) {
+            const std::size_t tail = std::min(store.size(), d - 1);
+            const std::string probe = store.substr(store.size() - tail) + std::string(text.substr(0, d - 1));
+            const std::size_t at = delimiter.find(probe);
+            if (at != std::string_view::npos) {
+              store.resize(store.size() - tail + at);
+              return yield_stored(text, at + d - tail);
+            }
+          }
+          const std::size_t end = delimiter.find(text);
+          if (end != std::string_view::npos) {
+            store.append(text.substr(0, end));
+            return yield_stored(text, end + d);
+          }
+          store.append(text);
+          input.consume(text.size());
+          searched = store.size();
+          continue;
+        }
+        // A buffer smaller than the delimiter: gather into the store and search there.
+        const std::size_t from = searched >= d ? searched - d + 1 : 0;
+        store.append(text);
+        input.consume(text.size());
         searched = store.size();
         const std::size_t end = delimiter.find(store, from);
         if (end != std::string_view::npos) {
-          store_begin = end + delimiter.size();
+          store_begin = end + d;
           return yield(std::string_view(store).substr(0, end));
         }
       }
+    }
+
+    // Hands out the token completed in `store`; the first `used` bytes of `text`, the stream's
+    // buffer, held its end and the delimiter, and the rest of `text` is scanned in place next.
+    void yield_stored(std::string_view text, std::size_t used) {
+      store_begin = store.size();
+      window = text;
+      pending = used;
+      yield(store);
     }
   };
 
