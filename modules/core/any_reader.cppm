@@ -23,10 +23,10 @@ public:
       : stream_(std::addressof(stream)), table_(&table_for<R>) {}
 
   /// Reads into a prefix of `buffer`; returns the byte count, 0 at end of stream.
-  std::size_t read(std::span<std::byte> buffer) { return table_->read(stream_, buffer); }
+  inline std::size_t read(std::span<std::byte> buffer) { return table_->read(stream_, buffer); }
 
   /// Reads into a prefix of `buffer`, reporting errors through `ec`.
-  std::size_t read(std::span<std::byte> buffer, std::error_code& ec) noexcept {
+  inline std::size_t read(std::span<std::byte> buffer, std::error_code& ec) noexcept {
     ec.clear();
     return table_->read_ec(stream_, buffer, ec);
   }

@@ -23,19 +23,19 @@ public:
       : stream_(std::addressof(stream)), table_(&table_for<W>) {}
 
   /// Writes all of `bytes` or throws.
-  void write(std::span<const std::byte> bytes) { table_->write(stream_, bytes); }
+  inline void write(std::span<const std::byte> bytes) { table_->write(stream_, bytes); }
 
   /// Writes all of `bytes`, reporting errors through `ec`.
-  void write(std::span<const std::byte> bytes, std::error_code& ec) noexcept {
+  inline void write(std::span<const std::byte> bytes, std::error_code& ec) noexcept {
     ec.clear();
     table_->write_ec(stream_, bytes, ec);
   }
 
   /// Flushes the stream's buffers.
-  void flush() { table_->flush(stream_); }
+  inline void flush() { table_->flush(stream_); }
 
   /// Flushes the stream's buffers, reporting errors through `ec`.
-  void flush(std::error_code& ec) noexcept {
+  inline void flush(std::error_code& ec) noexcept {
     ec.clear();
     table_->flush_ec(stream_, ec);
   }

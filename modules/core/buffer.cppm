@@ -8,6 +8,8 @@ module;
 export module io.core:buffer;
 import :detail;
 
+// Member functions defined inside a class in a module interface are not implicitly inline
+// ([dcl.inline]/7 in C++20): the hot ones say `inline` so that importers can inline them.
 // Exported only because io's adapters are templates instantiated by users: not part of the API.
 export namespace io::detail {
 
@@ -17,9 +19,9 @@ public:
   explicit byte_buffer(std::size_t capacity)
       : capacity_(std::max<std::size_t>(capacity, 1)), data_(make_aligned_buffer(capacity_)) {}
 
-  std::byte* data() const noexcept { return data_.get(); }
-  std::size_t capacity() const noexcept { return capacity_; }
-  explicit operator bool() const noexcept { return static_cast<bool>(data_); }
+  inline std::byte* data() const noexcept { return data_.get(); }
+  inline std::size_t capacity() const noexcept { return capacity_; }
+  inline explicit operator bool() const noexcept { return static_cast<bool>(data_); }
 
 private:
   std::size_t capacity_;
@@ -29,16 +31,16 @@ private:
 // The read side: bytes [begin, end) of the buffer came from the stream and were not handed out.
 class read_window {
 public:
-  std::span<const std::byte> pending(const byte_buffer& buffer) const noexcept {
+  inline std::span<const std::byte> pending(const byte_buffer& buffer) const noexcept {
     return {buffer.data() + begin_, end_ - begin_};
   }
-  std::size_t size() const noexcept { return end_ - begin_; }
-  void consume(std::size_t n) noexcept { begin_ += std::min(n, end_ - begin_); }
-  void clear() noexcept { begin_ = end_ = 0; }
+  inline std::size_t size() const noexcept { return end_ - begin_; }
+  inline void consume(std::size_t n) noexcept { begin_ += std::min(n, end_ - begin_); }
+  inline void clear() noexcept { begin_ = end_ = 0; }
 
   // The pending bytes, refilling from `s` with one read when there are none.
   template <class S, class Sink>
-  std::span<const std::byte> fill(S& s, const byte_buffer& buffer, Sink& sink) {
+  inline std::span<const std::byte> fill(S& s, const byte_buffer& buffer, Sink& sink) {
     if (begin_ == end_) {
       clear();
       const std::size_t n = detail::read(s, std::span(buffer.data(), buffer.capacity()), sink);
@@ -50,7 +52,7 @@ public:
   // Copies pending bytes into `out`, refilling once when there are none; a read at least as large
   // as the buffer goes straight to `s` when nothing is pending.
   template <class S, class Sink>
-  std::size_t read(S& s, const byte_buffer& buffer, std::span<std::byte> out, Sink& sink) {
+  inline std::size_t read(S& s, const byte_buffer& buffer, std::span<std::byte> out, Sink& sink) {
     if (begin_ == end_ && out.size() >= buffer.capacity()) return detail::read(s, out, sink);
     const std::span<const std::byte> available = fill(s, buffer, sink);
     const std::size_t n = std::min(available.size(), out.size());
@@ -67,14 +69,14 @@ private:
 // The write side: bytes [0, size) of the buffer were written and not yet passed to the stream.
 class write_window {
 public:
-  std::span<const std::byte> pending(const byte_buffer& buffer) const noexcept {
+  inline std::span<const std::byte> pending(const byte_buffer& buffer) const noexcept {
     return {buffer.data(), size_};
   }
-  std::size_t size() const noexcept { return size_; }
-  void clear() noexcept { size_ = 0; }
+  inline std::size_t size() const noexcept { return size_; }
+  inline void clear() noexcept { size_ = 0; }
 
   // Copies `bytes` into the buffer if they fit; the inline fast path of every buffered write.
-  bool try_append(const byte_buffer& buffer, std::span<const std::byte> bytes) noexcept {
+  inline bool try_append(const byte_buffer& buffer, std::span<const std::byte> bytes) noexcept {
     if (bytes.size() > buffer.capacity() - size_) return false;
     if (!bytes.empty()) std::memcpy(buffer.data() + size_, bytes.data(), bytes.size());
     size_ += bytes.size();
@@ -83,7 +85,7 @@ public:
 
   // Passes the pending bytes to `s`; on failure they stay pending, so nothing is dropped silently.
   template <class S, class Sink>
-  void write_out(S& s, const byte_buffer& buffer, Sink& sink) {
+  inline void write_out(S& s, const byte_buffer& buffer, Sink& sink) {
     if (size_ == 0) return;
     detail::write(s, pending(buffer), sink);
     if (!failed(sink)) size_ = 0;
@@ -92,7 +94,7 @@ public:
   // Buffers `bytes`, writing out first when they do not fit; bytes at least as large as the buffer
   // go straight to `s`.
   template <class S, class Sink>
-  void write(S& s, const byte_buffer& buffer, std::span<const std::byte> bytes, Sink& sink) {
+  inline void write(S& s, const byte_buffer& buffer, std::span<const std::byte> bytes, Sink& sink) {
     if (try_append(buffer, bytes)) return;
     write_out(s, buffer, sink);
     if (failed(sink)) return;

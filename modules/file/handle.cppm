@@ -109,17 +109,17 @@ public:
   void close(std::error_code& ec) noexcept;
 
   /// Whether the handle holds an open file.
-  bool is_open() const noexcept { return descriptor_ >= 0; }
+  inline bool is_open() const noexcept { return descriptor_ >= 0; }
   /// Whether the file was opened for reading.
-  bool readable() const noexcept { return has(flags_, open_flags::read); }
+  inline bool readable() const noexcept { return has(flags_, open_flags::read); }
   /// Whether the file was opened for writing.
-  bool writable() const noexcept { return has(flags_, open_flags::write); }
+  inline bool writable() const noexcept { return has(flags_, open_flags::write); }
   /// The flags the file was opened with.
-  open_flags flags() const noexcept { return flags_; }
+  inline open_flags flags() const noexcept { return flags_; }
   /// The path or name given when opening, as used in error messages.
   const std::string& path() const noexcept { return path_; }
   /// The POSIX file descriptor, or -1.
-  int native_handle() const noexcept { return descriptor_; }
+  inline int native_handle() const noexcept { return descriptor_; }
 
 private:
   void open(const std::filesystem::path& path, open_flags flags, std::error_code& ec) noexcept;

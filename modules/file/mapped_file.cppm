@@ -33,15 +33,15 @@ public:
   ~mapped_file();
 
   /// The mapped bytes.
-  std::span<const std::byte> bytes() const noexcept { return {data_, size_}; }
+  inline std::span<const std::byte> bytes() const noexcept { return {data_, size_}; }
   /// The mapped bytes as characters.
-  std::string_view text() const noexcept { return {reinterpret_cast<const char*>(data_), size_}; }
+  inline std::string_view text() const noexcept { return {reinterpret_cast<const char*>(data_), size_}; }
   /// The first mapped byte (null when nothing is mapped).
   const std::byte* data() const noexcept { return data_; }
   /// The number of mapped bytes: the size of the file when it was mapped.
-  std::size_t size() const noexcept { return size_; }
+  inline std::size_t size() const noexcept { return size_; }
   /// Whether no bytes are mapped.
-  bool empty() const noexcept { return size_ == 0; }
+  inline bool empty() const noexcept { return size_ == 0; }
   /// The first byte, for range-for and the range algorithms.
   const std::byte* begin() const noexcept { return data_; }
   /// One past the last byte.

@@ -33,29 +33,29 @@ public:
 
     iterator() = default;
     /// The current chunk.
-    std::span<const std::byte> operator*() const noexcept {
+    inline std::span<const std::byte> operator*() const noexcept {
       const std::size_t offset = index_ * size_;
       return bytes_.subspan(offset, std::min(size_, bytes_.size() - offset));
     }
     /// The chunk `n` steps away.
     std::span<const std::byte> operator[](difference_type n) const noexcept { return *(*this + n); }
-    iterator& operator++() noexcept { return *this += 1; }
-    iterator operator++(int) noexcept { iterator before = *this; ++*this; return before; }
-    iterator& operator--() noexcept { return *this -= 1; }
-    iterator operator--(int) noexcept { iterator before = *this; --*this; return before; }
-    iterator& operator+=(difference_type n) noexcept {
+    inline iterator& operator++() noexcept { return *this += 1; }
+    inline iterator operator++(int) noexcept { iterator before = *this; ++*this; return before; }
+    inline iterator& operator--() noexcept { return *this -= 1; }
+    inline iterator operator--(int) noexcept { iterator before = *this; --*this; return before; }
+    inline iterator& operator+=(difference_type n) noexcept {
       index_ = static_cast<std::size_t>(static_cast<difference_type>(index_) + n);
       return *this;
     }
-    iterator& operator-=(difference_type n) noexcept { return *this += -n; }
-    friend iterator operator+(iterator i, difference_type n) noexcept { return i += n; }
-    friend iterator operator+(difference_type n, iterator i) noexcept { return i += n; }
-    friend iterator operator-(iterator i, difference_type n) noexcept { return i -= n; }
-    friend difference_type operator-(const iterator& a, const iterator& b) noexcept {
+    inline iterator& operator-=(difference_type n) noexcept { return *this += -n; }
+    friend inline iterator operator+(iterator i, difference_type n) noexcept { return i += n; }
+    friend inline iterator operator+(difference_type n, iterator i) noexcept { return i += n; }
+    friend inline iterator operator-(iterator i, difference_type n) noexcept { return i -= n; }
+    friend inline difference_type operator-(const iterator& a, const iterator& b) noexcept {
       return static_cast<difference_type>(a.index_) - static_cast<difference_type>(b.index_);
     }
-    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.index_ == b.index_; }
-    friend auto operator<=>(const iterator& a, const iterator& b) noexcept { return a.index_ <=> b.index_; }
+    friend inline bool operator==(const iterator& a, const iterator& b) noexcept { return a.index_ == b.index_; }
+    friend inline auto operator<=>(const iterator& a, const iterator& b) noexcept { return a.index_ <=> b.index_; }
 
   private:
     friend chunk_view;
@@ -72,11 +72,11 @@ public:
       : bytes_(size == 0 ? bytes.first(0) : bytes), size_(std::max<std::size_t>(size, 1)) {}
 
   /// The first chunk.
-  iterator begin() const noexcept { return {bytes_, size_, 0}; }
+  inline iterator begin() const noexcept { return {bytes_, size_, 0}; }
   /// Past the last chunk.
-  iterator end() const noexcept { return {bytes_, size_, size()}; }
+  inline iterator end() const noexcept { return {bytes_, size_, size()}; }
   /// The number of chunks.
-  std::size_t size() const noexcept { return (bytes_.size() + size_ - 1) / size_; }
+  inline std::size_t size() const noexcept { return (bytes_.size() + size_ - 1) / size_; }
 
 private:
   std::span<const std::byte> bytes_;
@@ -103,20 +103,20 @@ public:
 
     iterator() = default;
     /// The current chunk, valid until the next increment.
-    std::span<const std::byte> operator*() const noexcept { return state_->current; }
+    inline std::span<const std::byte> operator*() const noexcept { return state_->current; }
     /// Moves to the next chunk.
-    iterator& operator++() {
+    inline iterator& operator++() {
       state_->advance();
       return *this;
     }
     /// Moves to the next chunk.
-    void operator++(int) { state_->advance(); }
+    inline void operator++(int) { state_->advance(); }
     /// Whether the chunks are all read.
-    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.state_->done; }
+    friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.state_->done; }
 
   private:
     friend stream_chunk_view;
-    explicit iterator(state* s) : state_(s) {}
+    inline explicit iterator(state* s) : state_(s) {}
     state* state_ = nullptr;
   };
 
@@ -126,7 +126,7 @@ public:
       : state_(std::make_shared<state>(stream, size, ec)) {}
 
   /// Reads the first chunk (on the first call only).
-  iterator begin() {
+  inline iterator begin() {
     if (!state_->started) {
       state_->started = true;
       state_->advance();
@@ -134,12 +134,12 @@ public:
     return iterator(state_.get());
   }
   /// The end of the chunks.
-  std::default_sentinel_t end() const noexcept { return {}; }
+  inline std::default_sentinel_t end() const noexcept { return {}; }
 
 private:
   struct state {
     // A size of 0 makes no chunks.
-    state(S& s, std::size_t n, std::error_code* e) : stream(&s), size(n), ec(e), started(n == 0), done(n == 0) {}
+    inline state(S& s, std::size_t n, std::error_code* e) : stream(&s), size(n), ec(e), started(n == 0), done(n == 0) {}
 
     S* stream;
     std::size_t size;
@@ -152,12 +152,12 @@ private:
     bool started;
     bool done;
 
-    std::span<std::byte> own_buffer() {
+    inline std::span<std::byte> own_buffer() {
       if (!own) own = detail::make_aligned_buffer(size);
       return {own.get(), size};
     }
 
-    void advance() {
+    inline void advance() {
       std::size_t n = 0;
       if constexpr (buffered_readable<S>) {
         if (pending != 0) stream->consume(std::exchange(pending, 0));
@@ -222,23 +222,23 @@ struct chunks_fn {
   /// `source` in chunks of `size` bytes.
   template <class T>
     requires viewable_source<T>
-  auto operator()(T&& source, std::size_t size) const {
+  inline auto operator()(T&& source, std::size_t size) const {
     return detail::make_chunks(std::forward<T>(source), size, nullptr);
   }
   /// As chunks(source, size), with read errors (and a size of 0) reported through `ec`.
   template <class T>
     requires viewable_source<T>
-  auto operator()(T&& source, std::size_t size, std::error_code& ec) const {
+  inline auto operator()(T&& source, std::size_t size, std::error_code& ec) const {
     ec.clear();
     return detail::make_chunks(std::forward<T>(source), size, &ec);
   }
   /// The adaptor with its size bound, for `source | io::views::chunks(4096)`.
-  auto operator()(std::size_t size) const {
+  inline auto operator()(std::size_t size) const {
     if (size == 0) throw io_error(errc::invalid_argument, "cut chunks of 0 bytes");
     return detail::source_closure{[size](auto&& source) { return chunks_fn{}(std::forward<decltype(source)>(source), size); }};
   }
   /// The adaptor with its size and `ec` bound.
-  auto operator()(std::size_t size, std::error_code& ec) const {
+  inline auto operator()(std::size_t size, std::error_code& ec) const {
     return detail::source_closure{[size, ec = &ec](auto&& source) {
       return chunks_fn{}(std::forward<decltype(source)>(source), size, *ec);
     }};

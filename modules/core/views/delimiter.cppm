@@ -16,11 +16,11 @@ public:
   delimiter() = default;
   explicit delimiter(std::string_view text) : text_(text), size_(text.size()), first_(text.empty() ? '\0' : text[0]) {}
 
-  std::size_t size() const noexcept { return size_; }
-  bool empty() const noexcept { return size_ == 0; }
+  inline std::size_t size() const noexcept { return size_; }
+  inline bool empty() const noexcept { return size_ == 0; }
 
   // The offset of the first delimiter in `text` at or after `from`, or npos.
-  std::size_t find(std::string_view text, std::size_t from = 0) const noexcept {
+  inline std::size_t find(std::string_view text, std::size_t from = 0) const noexcept {
     if (from >= text.size()) return std::string_view::npos;
     if (size_ == 1) {
       const void* hit = std::memchr(text.data() + from, first_, text.size() - from);

@@ -20,6 +20,8 @@ import :bytes;
 import :views.source;
 import :views.delimiter;
 
+// Member functions defined inside a class in a module interface are not implicitly inline
+// ([dcl.inline]/7 in C++20): the hot ones say `inline` so that importers can inline them.
 export namespace io {
 
 /// The tokens of a block of bytes in memory, each ended by a delimiter (dropped) or by the end of
@@ -38,26 +40,26 @@ public:
     iterator() = default;
 
     /// The current token.
-    std::string_view operator*() const noexcept { return token_; }
+    inline std::string_view operator*() const noexcept { return token_; }
 
     /// Moves to the next token.
-    iterator& operator++() {
+    inline iterator& operator++() {
       next();
       return *this;
     }
     /// Moves to the next token, returning the iterator as it was.
-    iterator operator++(int) {
+    inline iterator operator++(int) {
       iterator before = *this;
       next();
       return before;
     }
 
     /// Iterators at the same token are equal.
-    friend bool operator==(const iterator& a, const iterator& b) noexcept {
+    friend inline bool operator==(const iterator& a, const iterator& b) noexcept {
       return a.done_ == b.done_ && (a.done_ || a.token_.data() == b.token_.data());
     }
     /// Whether the tokens are all walked.
-    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.done_; }
+    friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.done_; }
 
   private:
     friend token_view;
@@ -66,7 +68,7 @@ public:
       next();
     }
 
-    void next() {
+    inline void next() {
       if (rest_.empty()) {
         done_ = true;
         token_ = {};
@@ -97,9 +99,9 @@ public:
       : block_(as_string_view(block)), delimiter_(delimiter), strip_cr_(strip_cr) {}
 
   /// The first token.
-  iterator begin() const { return iterator(delimiter_.empty() ? std::string_view() : block_, delimiter_, strip_cr_); }
+  inline iterator begin() const { return iterator(delimiter_.empty() ? std::string_view() : block_, delimiter_, strip_cr_); }
   /// The end of the tokens.
-  std::default_sentinel_t end() const noexcept { return {}; }
+  inline std::default_sentinel_t end() const noexcept { return {}; }
 
 private:
   std::string_view block_;
@@ -128,21 +130,21 @@ public:
     iterator() = default;
 
     /// The current token, valid until the next increment.
-    std::string_view operator*() const noexcept { return state_->current; }
+    inline std::string_view operator*() const noexcept { return state_->current; }
     /// Moves to the next token.
-    iterator& operator++() {
+    inline iterator& operator++() {
       state_->advance();
       return *this;
     }
     /// Moves to the next token.
-    void operator++(int) { state_->advance(); }
+    inline void operator++(int) { state_->advance(); }
 
     /// Whether the tokens are all read.
-    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.state_->done; }
+    friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.state_->done; }
 
   private:
     friend stream_token_view;
-    explicit iterator(state* s) : state_(s) {}
+    inline explicit iterator(state* s) : state_(s) {}
     state* state_ = nullptr;
   };
 
@@ -152,7 +154,7 @@ public:
       : state_(std::make_shared<state>(stream, delimiter, strip_cr, ec)) {}
 
   /// Reads the first token (on the first call only).
-  iterator begin() {
+  inline iterator begin() {
     if (!state_->started) {
       state_->started = true;
       state_->advance();
@@ -160,7 +162,7 @@ public:
     return iterator(state_.get());
   }
   /// The end of the tokens.
-  std::default_sentinel_t end() const noexcept { return {}; }
+  inline std::default_sentinel_t end() const noexcept { return {}; }
 
 private:
   struct state {
@@ -184,14 +186,14 @@ private:
     bool started = false;
     bool done = false;
 
-    void yield(std::string_view token) { current = detail::without_carriage_return(token, strip_cr); }
+    inline void yield(std::string_view token) { current = detail::without_carriage_return(token, strip_cr); }
 
-    void finish() {
+    inline void finish() {
       done = true;
       current = {};
     }
 
-    void advance() {
+    inline void advance() {
       if (delimiter.empty()) return finish();
       if (pending != 0) {
         input.consume(pending);
@@ -228,7 +230,7 @@ private:
     }
 
     // Reads buffers until the token in `store` (searched up to `searched` bytes) ends.
-    void accumulate(std::size_t searched) {
+    inline void accumulate(std::size_t searched) {
       const std::size_t d = delimiter.size();
       for (;;) {
         const std::string_view text = as_string_view(input.fill());
@@ -273,7 +275,7 @@ private:
 
     // Hands out the token completed in `store`; the first `used` bytes of `text`, the stream's
     // buffer, held its end and the delimiter, and the rest of `text` is scanned in place next.
-    void yield_stored(std::string_view text, std::size_t used) {
+    inline void yield_stored(std::string_view text, std::size_t used) {
       store_begin = store.size();
       window = text;
       pending = used;
