@@ -30,6 +30,14 @@ struct trickle_reader {
   }
 };
 
+// Up to n bytes from one read() of any readable stream, as a string.
+template <class Stream>
+std::string read_string(Stream& s, std::size_t n) {
+  std::string out(n, '\0');
+  out.resize(s.read(std::as_writable_bytes(std::span(out))));
+  return out;
+}
+
 // A writable stream that appends to a string and fails with ENOSPC once it holds `limit` bytes.
 struct limited_writer {
   std::string data;

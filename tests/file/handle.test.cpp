@@ -19,6 +19,7 @@
 import io.core;
 import io.file;
 
+using io_test::read_string;
 using io_test::read_text;
 using io_test::temp_dir;
 using io_test::write_text;
@@ -32,11 +33,6 @@ static_assert(std::is_nothrow_move_constructible_v<io::file>);
 
 namespace {
 
-std::string read_string(io::file& f, std::size_t n) {
-  std::string out(n, '\0');
-  out.resize(f.read(io::as_writable_bytes(std::span(out))));
-  return out;
-}
 
 // The message of the io_error `f` throws, or "no error".
 template <class F>

@@ -1,6 +1,8 @@
 // Tests of io::memory_stream against the behaviour of Python's io.BytesIO.
 #include <doctest/doctest.h>
 
+#include "../support.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -14,13 +16,9 @@
 import io.core;
 import io.memory;
 
-namespace {
+using io_test::read_string;
 
-std::string read_string(io::memory_stream& s, std::size_t n) {
-  std::string out(n, '\0');
-  out.resize(s.read(io::as_writable_bytes(std::span(out))));
-  return out;
-}
+namespace {
 
 template <class F>
 std::error_code thrown_code(F&& f) {

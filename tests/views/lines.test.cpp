@@ -43,16 +43,7 @@ static_assert(!io::viewable_source<std::string>);
 static_assert(!io::viewable_source<const char (&)[4]>);
 static_assert(io::viewable_source<std::string_view>);
 
-namespace {
-
-template <class R>
-std::vector<std::string> collect(R&& range) {
-  std::vector<std::string> out;
-  for (std::string_view line : range) out.emplace_back(line);
-  return out;
-}
-
-} // namespace
+using io_test::collect;
 
 TEST_CASE("lines ends lines at \\n and \\r\\n, keeps a last unterminated line, over every source") {
   for (const std::string text : std::vector<std::string>{"", "\n", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n\nx", "one\ntwo\r\n\nfour", "cr\rinside\n",

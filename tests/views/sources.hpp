@@ -32,6 +32,14 @@ inline std::vector<std::string> reference_chunks(std::string_view text, std::siz
   return out;
 }
 
+// The tokens of a lines or split view, copied out.
+template <class R>
+std::vector<std::string> collect(R&& range) {
+  std::vector<std::string> out;
+  for (std::string_view token : range) out.emplace_back(token);
+  return out;
+}
+
 // Calls `check(source, name)` with `text` held by each kind of source; `check` is a generic lambda.
 template <class Check>
 void for_each_source(const std::string& text, Check&& check) {

@@ -25,16 +25,7 @@ static_assert(!std::ranges::forward_range<io::split_view<trickle_reader&>>);
 static_assert(ranges::view_<io::split_view<trickle_reader&>>);
 static_assert(ranges::view_<io::split_view<io::span_stream&>>);
 
-namespace {
-
-template <class R>
-std::vector<std::string> collect(R&& range) {
-  std::vector<std::string> out;
-  for (std::string_view piece : range) out.emplace_back(piece);
-  return out;
-}
-
-} // namespace
+using io_test::collect;
 
 TEST_CASE("split cuts at a byte as getline does: empty fields kept, no field after a final delimiter") {
   for (const std::string text : std::vector<std::string>{"", ",", "a", "a,b", "a,,b", "a,b,", ",a", "x\r,y"}) {
