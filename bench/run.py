@@ -59,22 +59,18 @@ def smoke(io_bench):
         return subprocess.run([io_bench, "--verify", d]).returncode
 
 
-def median_seconds(command, repetitions, **kwargs):
-    times = []
-    for _ in range(repetitions):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, **kwargs)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def median_python(work, repetitions):
+def median_seconds(work, repetitions):
+    """The median wall time of `work()` over `repetitions` runs."""
     times = []
     for _ in range(repetitions):
         start = time.perf_counter()
         work()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def run_quietly(command, env):
+    return lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
 
 
 def main():
@@ -111,22 +107,22 @@ def main():
 
     text = os.path.join(data, "text")
     env = dict(os.environ, LC_ALL="C")
-    times["wc/wc -l"] = median_seconds(["wc", "-l", text], repetitions, env=env)
-    times["wc/io-wc -l"] = median_seconds([io_wc, "-l", text], repetitions, env=env)
+    times["wc/wc -l"] = median_seconds(run_quietly(["wc", "-l", text], env), repetitions)
+    times["wc/io-wc -l"] = median_seconds(run_quietly([io_wc, "-l", text], env), repetitions)
 
     def python_lines():
         with open(text, "rb") as f:
             n = 0
             for line in f:
                 n += len(line)
-    times["lines/Python for line in f"] = median_python(python_lines, repetitions)
+    times["lines/Python for line in f"] = median_seconds(python_lines, repetitions)
 
     def python_bytesio():
         b = io.BytesIO()
         piece = b"0123456789"
         for _ in range(1_000_000):
             b.write(piece)
-    times["append/Python BytesIO.write"] = median_python(python_bytesio, repetitions)
+    times["append/Python BytesIO.write"] = median_seconds(python_bytesio, repetitions)
 
     targets = [
         ("read", "io chunks(file, 1 MiB)", "read() 1 MiB loop", 0.95),

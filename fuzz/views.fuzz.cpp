@@ -19,13 +19,6 @@ void expect(bool same) {
 }
 
 template <class R>
-std::vector<std::string> tokens(R&& range) {
-  std::vector<std::string> out;
-  for (std::string_view t : range) out.emplace_back(t);
-  return out;
-}
-
-template <class R>
 std::vector<std::string> chunks(R&& range) {
   std::vector<std::string> out;
   for (std::span<const std::byte> c : range) out.emplace_back(io::as_string_view(c));
@@ -47,13 +40,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   io::buffered_reader stream(reader, capacity);
   switch (what) {
   case 0:
-    expect(tokens(io::views::lines(stream)) == io_test::reference_lines(text));
-    expect(tokens(io::views::lines(std::string_view(text))) == io_test::reference_lines(text));
+    expect(io_test::collect(io::views::lines(stream)) == io_test::reference_lines(text));
+    expect(io_test::collect(io::views::lines(std::string_view(text))) == io_test::reference_lines(text));
     break;
   case 1:
   case 2:
-    expect(tokens(io::views::split(stream, delimiter)) == io_test::reference_split(text, delimiter, false));
-    expect(tokens(io::views::split(std::string_view(text), delimiter)) == io_test::reference_split(text, delimiter, false));
+    expect(io_test::collect(io::views::split(stream, delimiter)) == io_test::reference_split(text, delimiter, false));
+    expect(io_test::collect(io::views::split(std::string_view(text), delimiter)) == io_test::reference_split(text, delimiter, false));
     break;
   case 3:
     expect(chunks(io::views::chunks(stream, chunk_size)) == io_test::reference_chunks(text, chunk_size));
