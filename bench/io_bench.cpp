@@ -36,11 +36,20 @@ std::filesystem::path binary_file() { return data_dir / "binary"; }
 std::filesystem::path text_file() { return data_dir / "text"; }
 std::filesystem::path out_file() { return data_dir / "out"; }
 
-// Folds every byte so that no read can be optimized away; vectorizes into a plain sum.
-inline std::uint64_t fold(const void* data, std::size_t n) {
+// Folds every byte so that no read can be optimized away; vectorizes into a plain sum. Not
+// inlined, so that every task folds with the same machine code whatever its caller looks like.
+[[gnu::noinline]] std::uint64_t fold(const void* data, std::size_t n) {
   const auto* p = static_cast<const unsigned char*>(data);
   std::uint64_t sum = 0;
-  for (std::size_t i = 0; i < n; ++i) sum += p[i];
+  // 32-bit partial sums (255 * 2^24 < 2^32) vectorize four times wider than 64-bit ones.
+  while (n > 0) {
+    const std::size_t block = n < (std::size_t{1} << 24) ? n : std::size_t{1} << 24;
+    std::uint32_t part = 0;
+    for (std::size_t i = 0; i < block; ++i) part += p[i];
+    sum += part;
+    p += block;
+    n -= block;
+  }
   return sum;
 }
 
@@ -191,34 +200,35 @@ std::uint64_t lines_io_mapped() {
 }
 
 // ---- memory appends of 10-byte pieces ---------------------------------------------------------
-constexpr std::size_t append_pieces = 1'000'000;
+// How many 10-byte pieces the append and small-write tasks write (io_bench --pieces N).
+std::size_t pieces = 10'000'000;
 constexpr std::string_view piece = "0123456789";
 std::uint64_t append_string() {
   std::string s;
-  for (std::size_t i = 0; i < append_pieces; ++i) s += piece;
+  for (std::size_t i = 0; i < pieces; ++i) s += piece;
   return fold(s.data(), s.size());
 }
 std::uint64_t append_vector() {
   std::vector<std::byte> v;
   const auto bytes = io::as_bytes(piece);
-  for (std::size_t i = 0; i < append_pieces; ++i) v.insert(v.end(), bytes.begin(), bytes.end());
+  for (std::size_t i = 0; i < pieces; ++i) v.insert(v.end(), bytes.begin(), bytes.end());
   return fold(v.data(), v.size());
 }
 std::uint64_t append_ostringstream() {
   std::ostringstream out;
-  for (std::size_t i = 0; i < append_pieces; ++i) out.write(piece.data(), piece.size());
+  for (std::size_t i = 0; i < pieces; ++i) out.write(piece.data(), piece.size());
   const std::string s = out.str();
   return fold(s.data(), s.size());
 }
 std::uint64_t append_memory_stream() {
   io::memory_stream m;
   const auto bytes = io::as_bytes(piece);
-  for (std::size_t i = 0; i < append_pieces; ++i) m.write(bytes);
+  for (std::size_t i = 0; i < pieces; ++i) m.write(bytes);
   return fold(m.view().data(), m.view().size());
 }
 
-// ---- file writes: 64 MiB in 1 MiB blocks, 10 MB in 10-byte pieces -----------------------------
-constexpr std::size_t block_count = 64, piece_count = 1'000'000;
+// ---- file writes: 64 MiB in 1 MiB blocks, and the pieces -------------------------------------
+constexpr std::size_t block_count = 64;
 const std::string& block_data() {
   static const std::string block(1 << 20, 'b');
   return block;
@@ -252,26 +262,26 @@ std::uint64_t write_blocks_io() {
 }
 std::uint64_t write_pieces_posix() {
   const int fd = ::open(out_file().c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  for (std::size_t i = 0; i < piece_count; ++i) (void)!::write(fd, piece.data(), piece.size());
+  for (std::size_t i = 0; i < pieces; ++i) (void)!::write(fd, piece.data(), piece.size());
   ::close(fd);
   return file_size_of_out();
 }
 std::uint64_t write_pieces_fwrite() {
   std::FILE* f = std::fopen(out_file().c_str(), "wb");
-  for (std::size_t i = 0; i < piece_count; ++i) std::fwrite(piece.data(), 1, piece.size(), f);
+  for (std::size_t i = 0; i < pieces; ++i) std::fwrite(piece.data(), 1, piece.size(), f);
   std::fclose(f);
   return file_size_of_out();
 }
 std::uint64_t write_pieces_ofstream() {
   {
     std::ofstream out(out_file(), std::ios::binary);
-    for (std::size_t i = 0; i < piece_count; ++i) out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    for (std::size_t i = 0; i < pieces; ++i) out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
   }
   return file_size_of_out();
 }
 std::uint64_t write_pieces_io() {
   io::buffered_file out = io::open(out_file(), "w");
-  for (std::size_t i = 0; i < piece_count; ++i) io::write(out, piece);
+  for (std::size_t i = 0; i < pieces; ++i) io::write(out, piece);
   out.close();
   return file_size_of_out();
 }
@@ -331,13 +341,19 @@ int verify() {
 } // namespace
 
 int main(int argc, char** argv) {
-  // io_bench --verify DATA_DIR | io_bench DATA_DIR [benchmark options]
+  // io_bench [--pieces N] --verify DATA_DIR | io_bench [--pieces N] DATA_DIR [benchmark options]
+  if (argc >= 3 && std::string_view(argv[1]) == "--pieces") {
+    pieces = std::strtoull(argv[2], nullptr, 10);
+    argv[2] = argv[0];
+    argc -= 2;
+    argv += 2;
+  }
   if (argc >= 3 && std::string_view(argv[1]) == "--verify") {
     data_dir = argv[2];
     return verify();
   }
   if (argc < 2) {
-    std::fprintf(stderr, "usage: io_bench --verify DATA_DIR | io_bench DATA_DIR [--benchmark_...]\n");
+    std::fprintf(stderr, "usage: io_bench [--pieces N] --verify DATA_DIR | io_bench [--pieces N] DATA_DIR [--benchmark_...]\n");
     return 2;
   }
   data_dir = argv[1];

@@ -56,7 +56,7 @@ def make_data(directory, binary_size, text_size):
 def smoke(io_bench):
     with tempfile.TemporaryDirectory() as d:
         make_data(d, 3 << 20, 1 << 20)
-        return subprocess.run([io_bench, "--verify", d]).returncode
+        return subprocess.run([io_bench, "--pieces", "10000", "--verify", d]).returncode
 
 
 def median_seconds(work, repetitions):
@@ -86,17 +86,18 @@ def main():
     io_wc = os.path.join(build, "examples/io-wc")
     data = os.path.join(ROOT, "build/bench-data")
     make_data(data, (128 if quick else 1024) << 20, (64 if quick else 500) * 1000 * 1000)
+    pieces = 1_000_000 if quick else 10_000_000  # 10-byte pieces appended or written
     for name in ("binary", "text"):  # warm the page cache
         with open(os.path.join(data, name), "rb") as f:
             while f.read(1 << 24):
                 pass
-    if subprocess.run([io_bench, "--verify", data], stdout=subprocess.DEVNULL).returncode != 0:
+    if subprocess.run([io_bench, "--pieces", str(pieces), "--verify", data], stdout=subprocess.DEVNULL).returncode != 0:
         print("io and its peers disagree: see io_bench --verify", data)
         return 1
 
     print(f"running io_bench, {repetitions} repetitions, interleaved ...", flush=True)
     result = subprocess.run(
-        [io_bench, data, f"--benchmark_repetitions={repetitions}", "--benchmark_enable_random_interleaving=true",
+        [io_bench, "--pieces", str(pieces), data, f"--benchmark_repetitions={repetitions}", "--benchmark_enable_random_interleaving=true",
          "--benchmark_report_aggregates_only=true", "--benchmark_format=json"],
         check=True, capture_output=True, text=True)
     times = {}
@@ -120,7 +121,7 @@ def main():
     def python_bytesio():
         b = io.BytesIO()
         piece = b"0123456789"
-        for _ in range(1_000_000):
+        for _ in range(pieces):
             b.write(piece)
     times["append/Python BytesIO.write"] = median_seconds(python_bytesio, repetitions)
 

@@ -33,9 +33,13 @@ std::size_t read_until_full(S& s, std::span<std::byte> buffer, Sink& sink) {
 
 template <class C>
 void append(C& out, std::span<const std::byte> bytes) {
-  using value_type = typename C::value_type;
-  const auto* first = reinterpret_cast<const value_type*>(bytes.data());
-  out.insert(out.end(), first, first + bytes.size());
+  if constexpr (requires { out.append(bytes); }) {
+    out.append(bytes); // io::byte_array
+  } else {
+    using value_type = typename C::value_type;
+    const auto* first = reinterpret_cast<const value_type*>(bytes.data());
+    out.insert(out.end(), first, first + bytes.size());
+  }
 }
 
 template <class S, class C, class Sink>

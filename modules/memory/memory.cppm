@@ -2,5 +2,6 @@
 export module io.memory;
 export import io.core;
 export import :stream_base; // io::detail, the streams' shared base
+export import :byte_array;
 export import :memory_stream;
 export import :span_stream;

@@ -13,6 +13,7 @@ module;
 export module io.memory:memory_stream;
 import io.core;
 import :stream_base;
+import :byte_array;
 
 export namespace io {
 
@@ -27,8 +28,8 @@ concept byte_storage = byte_container<C> && std::default_initializable<C> && std
 /// An in-memory stream of bytes that behaves like Python's io.BytesIO: readable, writable,
 /// seekable and buffered_readable. Writes overwrite or extend at the position; seeking past the
 /// end is allowed and a later write fills the gap with zeros; truncate never extends.
-/// `Storage` is what it holds and hands back by take(): std::vector<std::byte> for
-/// io::memory_stream, or std::string to adopt and return a string without copying.
+/// `Storage` is what it holds and hands back by take(): io::byte_array for io::memory_stream,
+/// std::vector<std::byte> or std::string to adopt and return one of those without copying.
 /// Spans from view() and fill() are invalidated by write, truncate, take and close.
 template <byte_storage Storage>
 class basic_memory_stream : public detail::memory_stream_base<basic_memory_stream<Storage>> {
@@ -45,7 +46,7 @@ public:
 
   /// A stream holding a copy of `initial`, positioned at 0.
   explicit basic_memory_stream(std::span<const std::byte> initial) : size_(initial.size()) {
-    storage_.resize(initial.size());
+    resize_storage(initial.size());
     if (!initial.empty()) std::memcpy(storage_.data(), initial.data(), initial.size());
   }
 
@@ -119,6 +120,15 @@ private:
     return {reinterpret_cast<const std::byte*>(storage_.data()), size_};
   }
 
+  // Sets the storage's size to `n`. Bytes past size_ are never read before they are written (a gap
+  // is zero-filled when a write creates it), so storage that can skip zero-filling them does.
+  void resize_storage(std::size_t n) {
+    if constexpr (requires { storage_.resize_for_overwrite(n); })
+      storage_.resize_for_overwrite(n);
+    else
+      storage_.resize(n);
+  }
+
   template <class Sink>
   void write_slow(std::span<const std::byte> bytes, Sink& sink) {
     if (!this->open_for(sink, "write")) return;
@@ -129,9 +139,9 @@ private:
     const auto pos = static_cast<std::size_t>(this->pos_);
     const std::size_t end = pos + bytes.size();
     if (end > storage_.size()) {
-      // Use the capacity there is first, then grow geometrically; resize zero-fills what it adds.
+      // Use the capacity there is first, then grow geometrically.
       const std::size_t room = storage_.capacity();
-      storage_.resize(end <= room ? room : std::max(end, room + room / 2 + 64));
+      resize_storage(end <= room ? room : std::max(end, room + room / 2 + 64));
     }
     // A gap between the contents and the position reads as zeros; bytes a truncate dropped may
     // still lie there.
@@ -153,7 +163,8 @@ private:
   std::size_t size_ = 0;
 };
 
-/// The in-memory stream of bytes, Python's io.BytesIO, holding a std::vector<std::byte>.
-using memory_stream = basic_memory_stream<std::vector<std::byte>>;
+/// The in-memory stream of bytes, Python's io.BytesIO, holding an io::byte_array (grown with
+/// realloc, so that appending stays cheap at any size).
+using memory_stream = basic_memory_stream<byte_array>;
 
 } // namespace io

@@ -65,10 +65,21 @@ TEST_CASE("initial bytes are copied and the position starts at 0") {
   CHECK(from_bytes.view()[1] == std::byte{2});
 }
 
-TEST_CASE("adopting a vector or a string does not copy, and take hands the same buffer back") {
+TEST_CASE("adopting a byte_array, a vector or a string does not copy, and take hands the same buffer back") {
+  io::byte_array array(std::string_view("abc"));
+  const std::byte* array_data = array.data();
+  io::memory_stream m(std::move(array));
+  CHECK(m.view().data() == array_data);
+  m.seek(0, io::whence::end);
+  io::write(m, "d");
+  const io::byte_array taken = m.take();
+  CHECK(taken.str() == "abcd");
+  CHECK(m.size() == 0);
+
   std::vector<std::byte> bytes(1000, std::byte{7});
   const std::byte* data = bytes.data();
-  io::memory_stream s(std::move(bytes));
+  io::basic_memory_stream s(std::move(bytes)); // deduces basic_memory_stream<std::vector<std::byte>>
+  static_assert(std::is_same_v<decltype(s), io::basic_memory_stream<std::vector<std::byte>>>);
   CHECK(s.view().data() == data);
   CHECK(s.tell() == 0);
   std::vector<std::byte> back = s.take();
@@ -280,7 +291,7 @@ TEST_CASE("fill lends the rest of the contents and consume moves past it") {
 }
 
 TEST_CASE("small writes append without reallocating once capacity is there") {
-  std::vector<std::byte> storage;
+  io::byte_array storage;
   storage.reserve(1024);
   io::memory_stream s(std::move(storage));
   const auto* data = s.view().data();
