@@ -31,15 +31,27 @@ constexpr std::array<kind, 256> kinds = [] {
   return table;
 }();
 
+// The newlines in `text`, counted 255 bytes at a time into byte-wide counters, which the compiler
+// turns into vector compares and adds: no call per line, unlike a memchr from line to line.
+std::uint64_t count_newlines(std::string_view text) {
+  std::uint64_t total = 0;
+  while (!text.empty()) {
+    const std::size_t n = std::min<std::size_t>(text.size(), 255);
+    unsigned char block = 0;
+    for (std::size_t i = 0; i < n; ++i) block += text[i] == '\n';
+    total += block;
+    text.remove_prefix(n);
+  }
+  return total;
+}
+
 counts count(io::file& in, bool want_words, std::error_code& ec) {
   counts total;
   bool in_word = false;
   for (const std::span<const std::byte> chunk : io::views::chunks(in, 256 * 1024, ec)) {
     const std::string_view text = io::as_string_view(chunk);
     total.bytes += text.size();
-    // memchr from line to line: the C library's vector search outruns a byte loop.
-    for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(p, '\n', text.data() + text.size() - p))) != nullptr; ++p)
-      ++total.lines;
+    total.lines += count_newlines(text);
     if (!want_words) continue;
     for (const char c : text) {
       const kind k = kinds[static_cast<unsigned char>(c)];

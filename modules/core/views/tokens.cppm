@@ -194,6 +194,23 @@ private:
     }
 
     inline void advance() {
+      // The common case, small enough to inline into the caller's loop: nothing stored is left
+      // to hand out, and the next token ends inside the window after the current one.
+      if (pending != 0 && store_begin >= store.size()) {
+        input.consume(pending);
+        window.remove_prefix(pending);
+        pending = 0;
+        const std::size_t end = delimiter.find(window);
+        if (end != std::string_view::npos) {
+          pending = end + delimiter.size();
+          return yield(std::string_view(window.data(), end));
+        }
+      }
+      advance_slow();
+    }
+
+    // Kept out of line so that advance() stays small enough to inline.
+    [[gnu::noinline]] void advance_slow() {
       if (delimiter.empty()) return finish();
       if (pending != 0) {
         input.consume(pending);
