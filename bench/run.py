@@ -97,7 +97,7 @@ def seed_lesson(concat_vs_stream, repetitions, pieces=20_000):
         out = subprocess.run([concat_vs_stream, str(pieces)], check=True, capture_output=True, text=True).stdout
         for line in out.splitlines():
             for name in cpp:
-                if line.startswith(name + " "):
+                if line.startswith(name + " ") and line.endswith(" ms"):
                     cpp[name].append(float(line.split()[-2]) / 1000.0)
     cpp = {name: statistics.median(values) for name, values in cpp.items()}
     return "\n".join([

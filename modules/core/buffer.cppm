@@ -83,12 +83,22 @@ public:
     return true;
   }
 
-  // Passes the pending bytes to `s`; on failure they stay pending, so nothing is dropped silently.
+  // Passes the pending bytes to `s`. On failure exactly the bytes that did not reach `s` stay
+  // pending: nothing is dropped silently, and nothing is written twice when flushed again. A
+  // stream with write_some reports what a failing write took; others take all or nothing.
   template <class S, class Sink>
   inline void write_out(S& s, const byte_buffer& buffer, Sink& sink) {
-    if (size_ == 0) return;
-    detail::write(s, pending(buffer), sink);
-    if (!failed(sink)) size_ = 0;
+    if constexpr (writes_some<S>) {
+      while (size_ != 0) {
+        const std::size_t n = detail::write_some(s, pending(buffer), sink);
+        if (failed(sink)) return;
+        drop_front(buffer, n);
+      }
+    } else {
+      if (size_ == 0) return;
+      detail::write(s, pending(buffer), sink);
+      if (!failed(sink)) size_ = 0;
+    }
   }
 
   // Buffers `bytes`, writing out first when they do not fit; bytes at least as large as the buffer
@@ -103,6 +113,12 @@ public:
   }
 
 private:
+  // Forgets the first `n` pending bytes, which reached the stream (after a short write).
+  inline void drop_front(const byte_buffer& buffer, std::size_t n) noexcept {
+    if (n < size_) std::memmove(buffer.data(), buffer.data() + n, size_ - n);
+    size_ -= std::min(n, size_);
+  }
+
   std::size_t size_ = 0;
 };
 

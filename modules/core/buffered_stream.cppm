@@ -138,7 +138,7 @@ public:
   void close() {
     std::error_code ec;
     close(ec);
-    throw_if_error(ec, "close");
+    throw_if_error(ec, "close", detail::path_of(inner_));
   }
   /// As close(), reporting errors through `ec`.
   void close(std::error_code& ec) noexcept {
@@ -176,7 +176,7 @@ private:
   template <class Sink>
   bool check_open(Sink& sink, const char* operation) {
     if (!closed_) return true;
-    detail::report(sink, errc::closed, operation);
+    detail::report(sink, errc::closed, operation, detail::path_of(inner_));
     return false;
   }
 
@@ -199,7 +199,7 @@ private:
   bool prepare_read(Sink& sink) {
     if (!check_open(sink, "read")) return false;
     if (!may_read()) {
-      detail::report(sink, errc::not_readable, "read");
+      detail::report(sink, errc::not_readable, "read", detail::path_of(inner_));
       return false;
     }
     writes_.write_out(inner_, buffer_, sink);
@@ -209,7 +209,7 @@ private:
   template <class Sink>
   void write_impl(std::span<const std::byte> bytes, Sink& sink) {
     if (!check_open(sink, "write")) return;
-    if (!may_write()) return detail::report(sink, errc::not_writable, "write");
+    if (!may_write()) return detail::report(sink, errc::not_writable, "write", detail::path_of(inner_));
     if (!settle(sink, "write")) return;
     writes_.write(inner_, buffer_, bytes, sink);
   }

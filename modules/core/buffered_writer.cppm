@@ -67,7 +67,7 @@ public:
   void close() {
     std::error_code ec;
     close(ec);
-    throw_if_error(ec, "close");
+    throw_if_error(ec, "close", detail::path_of(inner_));
   }
   /// As close(), reporting errors through `ec`.
   void close(std::error_code& ec) noexcept {
@@ -123,13 +123,13 @@ public:
 private:
   template <class Sink>
   void write_impl(std::span<const std::byte> bytes, Sink& sink) {
-    if (closed_) return detail::report(sink, errc::closed, "write");
+    if (closed_) return detail::report(sink, errc::closed, "write", detail::path_of(inner_));
     window_.write(inner_, buffer_, bytes, sink);
   }
 
   template <class Sink>
   void flush_impl(Sink& sink) {
-    if (closed_) return detail::report(sink, errc::closed, "flush");
+    if (closed_) return detail::report(sink, errc::closed, "flush", detail::path_of(inner_));
     window_.write_out(inner_, buffer_, sink);
     if (!detail::failed(sink)) detail::flush(inner_, sink);
   }
@@ -137,7 +137,7 @@ private:
   template <class Sink>
   std::uint64_t seek_impl(std::int64_t offset, whence from, Sink& sink) {
     if (closed_) {
-      detail::report(sink, errc::closed, "seek");
+      detail::report(sink, errc::closed, "seek", detail::path_of(inner_));
       return 0;
     }
     window_.write_out(inner_, buffer_, sink);

@@ -1,5 +1,6 @@
 // io.core:detail — internals shared by io's algorithms, adapters and concrete streams.
 module;
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -24,10 +25,20 @@ struct throw_errors {};
 constexpr bool failed(throw_errors) noexcept { return false; }
 inline bool failed(const std::error_code& ec) noexcept { return static_cast<bool>(ec); }
 
-[[noreturn]] inline void report(throw_errors, std::error_code code, std::string_view operation) {
-  throw io_error(code, operation);
+[[noreturn]] inline void report(throw_errors, std::error_code code, std::string_view operation,
+                                std::string_view path = {}) {
+  throw io_error(code, operation, path);
 }
-inline void report(std::error_code& ec, std::error_code code, std::string_view) noexcept { ec = code; }
+inline void report(std::error_code& ec, std::error_code code, std::string_view, std::string_view = {}) noexcept {
+  ec = code;
+}
+
+// The path of a stream that has one (io::file), for error messages; empty otherwise.
+template <class S>
+std::string_view path_of(const S& s) noexcept {
+  if constexpr (requires { { s.path() } -> std::convertible_to<std::string_view>; }) return s.path();
+  else return {};
+}
 
 // Runs `f` and turns any exception into `ec`, for streams that only offer throwing members.
 template <class F, class R = std::invoke_result_t<F&>>
@@ -66,6 +77,23 @@ template <class S>
 void write(S& s, std::span<const std::byte> bytes, std::error_code& ec) noexcept {
   if constexpr (requires { s.write(bytes, ec); }) s.write(bytes, ec);
   else capture(ec, [&] { s.write(bytes); return 0; });
+}
+
+// A stream that can report partial progress: write_some writes a prefix of the bytes (at least
+// one) and returns its size, or fails having written none of them.
+template <class S>
+concept writes_some = requires(S& s, std::span<const std::byte> bytes, std::error_code& ec) {
+  { s.write_some(bytes) } -> std::same_as<std::size_t>;
+  { s.write_some(bytes, ec) } -> std::same_as<std::size_t>;
+};
+
+template <writes_some S>
+std::size_t write_some(S& s, std::span<const std::byte> bytes, throw_errors) {
+  return s.write_some(bytes);
+}
+template <writes_some S>
+std::size_t write_some(S& s, std::span<const std::byte> bytes, std::error_code& ec) noexcept {
+  return s.write_some(bytes, ec);
 }
 
 template <class S>

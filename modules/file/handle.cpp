@@ -174,20 +174,36 @@ std::size_t file::read(std::span<std::byte> buffer) {
   return n;
 }
 
+std::size_t file::write_some(std::span<const std::byte> bytes, std::error_code& ec) noexcept {
+  ec.clear();
+  if (!usable(ec, open_flags::write) || bytes.empty()) return 0;
+  for (;;) {
+    const ssize_t n = ::write(descriptor_, bytes.data(), std::min<std::size_t>(bytes.size(), SSIZE_MAX));
+    if (n > 0) return static_cast<std::size_t>(n);
+    if (n == 0) {
+      ec = std::make_error_code(std::errc::io_error); // no progress: never spin
+      return 0;
+    }
+    if (errno != EINTR) {
+      ec = last_error();
+      return 0;
+    }
+  }
+}
+
+std::size_t file::write_some(std::span<const std::byte> bytes) {
+  std::error_code ec;
+  const std::size_t n = write_some(bytes, ec);
+  if (ec) fail(ec, "write");
+  return n;
+}
+
 void file::write(std::span<const std::byte> bytes, std::error_code& ec) noexcept {
   ec.clear();
   if (!usable(ec, open_flags::write)) return;
   while (!bytes.empty()) {
-    const ssize_t n = ::write(descriptor_, bytes.data(), std::min<std::size_t>(bytes.size(), SSIZE_MAX));
-    if (n > 0) {
-      bytes = bytes.subspan(static_cast<std::size_t>(n));
-    } else if (n == 0) {
-      ec = std::make_error_code(std::errc::io_error); // no progress: never spin
-      return;
-    } else if (errno != EINTR) {
-      ec = last_error();
-      return;
-    }
+    bytes = bytes.subspan(write_some(bytes, ec));
+    if (ec) return;
   }
 }
 

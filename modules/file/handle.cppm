@@ -50,6 +50,12 @@ public:
   void write(std::span<const std::byte> bytes);
   /// As write(bytes), reporting errors through `ec`.
   void write(std::span<const std::byte> bytes, std::error_code& ec) noexcept;
+  /// Writes some of `bytes` with one write() (retried on EINTR) and returns how many were
+  /// written, at least one unless `bytes` is empty; what a buffered writer uses, so that after a
+  /// failure it keeps exactly the bytes that did not reach the kernel.
+  std::size_t write_some(std::span<const std::byte> bytes);
+  /// As write_some(bytes), reporting errors through `ec` (and returning 0).
+  std::size_t write_some(std::span<const std::byte> bytes, std::error_code& ec) noexcept;
 
   /// Reads at `offset` without moving the position (pread); returns the byte count, 0 at the end.
   std::size_t read_at(std::uint64_t offset, std::span<std::byte> buffer);

@@ -1,0 +1,542 @@
+// io under injected system call faults, SQLite style: each scenario runs once per system call it
+// makes, the k-th call failing (k = 1, 2, ...), until a run gets through all its calls. After
+// every run, io either did the whole job — the data read back is identical — or reported an
+// io_error (or error_code) with the injected errno, naming the path and the operation; never a
+// silent loss. EINTR and short counts must never surface: io retries them.
+#include <doctest/doctest.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <random>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "../support.hpp"
+#include "injector.hpp"
+
+import io;
+
+namespace {
+
+using io_test::armed_faults;
+using io_test::fault_plan;
+
+// Bytes of every value, in a reproducible order.
+std::string payload(std::size_t size, unsigned seed) {
+  std::mt19937 random(seed);
+  std::string s(size, '\0');
+  for (char& c : s) c = static_cast<char>(random());
+  return s;
+}
+
+// Text lines of varied lengths.
+std::string text_lines(std::size_t count) {
+  std::string s;
+  for (std::size_t i = 0; i < count; ++i) s += std::string(i * 37 % 301, static_cast<char>('a' + i % 26)) + "\n";
+  return s;
+}
+
+// What one run of a scenario ended with: nothing, or the error it reported.
+struct outcome {
+  std::error_code code;
+  std::string message; // empty for an error_code
+};
+
+// Runs `scenario`, turning an io_error into the outcome.
+outcome run(const std::function<std::optional<std::error_code>()>& scenario) {
+  try {
+    if (const auto ec = scenario()) return {*ec, ""};
+    return {};
+  } catch (const io::io_error& e) {
+    return {e.code(), e.what()};
+  }
+}
+
+// The report of one sweep.
+struct sweep_report {
+  std::uint64_t runs = 0, faults = 0, errors = 0;
+};
+
+// Runs `scenario` with the k-th call at `points` failing with `error`, `count` calls in a row, for
+// k = 1, 2, ... until a run makes fewer than k calls; `check(outcome, plan)` judges each run, and
+// `setup` prepares each, with no fault armed.
+sweep_report sweep(const std::vector<std::string>& points, int error, std::uint64_t count,
+                   const std::function<std::optional<std::error_code>()>& scenario,
+                   const std::function<void(const outcome&, const fault_plan&)>& check,
+                   const std::function<void()>& setup = [] {}) {
+  sweep_report report;
+  for (std::uint64_t k = 1; k < 100000; ++k) {
+    setup();
+    fault_plan plan{.error = error, .first = k, .count = count};
+    outcome result;
+    {
+      const armed_faults armed(points, plan);
+      result = run(scenario);
+    }
+    ++report.runs;
+    report.faults += plan.injected;
+    report.errors += result.code ? 1 : 0;
+    check(result, plan);
+    if (plan.injected == 0) break; // this run got through every call
+  }
+  return report;
+}
+
+// An error io reports for an injected fault carries the errno injected and, when thrown, names
+// the operation and one of `paths` (or, with `temporaries_of`, a temporary file beside it).
+void check_reported(const outcome& result, const fault_plan& plan, const std::vector<std::filesystem::path>& paths,
+                    bool temporaries_of = false) {
+  INFO("fault at call ", plan.first, " (", plan.last_point, "): ", result.message);
+  CHECK(result.code == std::error_code(plan.error, std::system_category()));
+  if (result.message.empty()) return;
+  CHECK(result.message.starts_with("cannot "));
+  bool names_a_path = false;
+  for (const auto& path : paths) {
+    names_a_path |= result.message.find("'" + path.string() + "'") != std::string::npos;
+    // atomic_file writes to ".NAME.RANDOM.tmp" in the target's directory
+    const auto temporary = path.parent_path() / ("." + path.filename().string() + ".");
+    names_a_path |= temporaries_of && result.message.find("'" + temporary.string()) != std::string::npos;
+  }
+  CHECK(names_a_path);
+  CHECK(result.message.ends_with(std::error_code(plan.error, std::system_category()).message()));
+}
+
+// Writes `contents` through a buffered_file in uneven pieces, syncs and closes it, then reads it
+// back line by line: io::open, write, flush, sync, close, fill/consume, lines.
+std::optional<std::error_code> buffered_round_trip(const std::filesystem::path& path, const std::string& contents,
+                                                   std::string& read_back) {
+  read_back.clear();
+  {
+    io::buffered_file out = io::open(path, "w", 4096);
+    for (std::size_t at = 0, step = 1; at < contents.size(); at += step, step = step * 7 % 5000 + 1)
+      io::write(out, std::string_view(contents).substr(at, step));
+    out.flush();
+    out.inner().sync();
+    out.close();
+  }
+  io::buffered_file in = io::open(path, "r", 4096);
+  for (const std::string_view line : in | io::views::lines) (read_back += line) += '\n';
+  in.close();
+  return std::nullopt;
+}
+
+// The same file work through io::file's unbuffered, positional and vectored calls, with
+// error_codes: write_vector, write_at, truncate, sync, read_at, seek, read_vector, read, close.
+std::optional<std::error_code> positional_round_trip(const std::filesystem::path& path, const std::string& contents,
+                                                     std::string& read_back) {
+  std::error_code ec;
+  read_back.clear();
+  io::file f(path, "w+", ec);
+  if (ec) return ec;
+  const std::size_t third = contents.size() / 3;
+  const auto bytes = io::as_bytes(contents);
+  const std::span<const std::byte> parts[] = {bytes.subspan(0, third), bytes.subspan(third, third)};
+  f.write_vector(parts, ec);
+  if (ec) return ec;
+  f.write_at(2 * third, bytes.subspan(2 * third), ec);
+  if (ec) return ec;
+  f.write_at(contents.size(), io::as_bytes("tail to cut"), ec);
+  if (ec) return ec;
+  f.truncate(static_cast<std::int64_t>(contents.size()), ec);
+  if (ec) return ec;
+  f.sync(ec);
+  if (ec) return ec;
+
+  std::string back(contents.size(), '\0');
+  auto out = io::as_writable_bytes(std::span(back));
+  // The first half with read_at, then seek and read_vector, the rest with read.
+  for (std::size_t done = 0; done < contents.size() / 2;) {
+    const std::size_t n = f.read_at(done, out.subspan(done, contents.size() / 2 - done), ec);
+    if (ec) return ec;
+    if (n == 0) break;
+    done += n;
+  }
+  f.seek(static_cast<std::int64_t>(contents.size() / 2), io::whence::begin, ec);
+  if (ec) return ec;
+  std::size_t done = contents.size() / 2;
+  {
+    const std::span<std::byte> halves[] = {out.subspan(done, 100), out.subspan(done + 100, 100)};
+    const std::size_t n = f.read_vector(halves, ec);
+    if (ec) return ec;
+    done += n;
+  }
+  while (done < contents.size()) {
+    const std::size_t n = f.read(out.subspan(done), ec);
+    if (ec) return ec;
+    if (n == 0) break;
+    done += n;
+  }
+  back.resize(done);
+  f.close(ec);
+  if (ec) return ec;
+  read_back = back;
+  return std::nullopt;
+}
+
+} // namespace
+
+TEST_CASE("the fault injector is in place: an armed read fails") {
+  REQUIRE_MESSAGE(io_test::fault_injection_works(),
+                  "libfiu's fiu_posix_preload.so is not preloaded: run through ctest, or with LD_PRELOAD");
+}
+
+TEST_CASE("buffered files: each failing call is reported with its errno, path and operation, or the data is whole") {
+  io_test::temp_dir dir;
+  const auto path = dir / "data.txt";
+  const std::string contents = text_lines(400);
+  for (const int error : {EIO, ENOSPC}) {
+    CAPTURE(error);
+    std::string back;
+    const auto report = sweep(io_test::error_points, error, 1, [&] { return buffered_round_trip(path, contents, back); },
+                              [&](const outcome& result, const fault_plan& plan) {
+                                if (result.code) check_reported(result, plan, {path});
+                                else CHECK(back == contents);
+                              });
+    MESSAGE(report.runs, " runs, ", report.faults, " faults, ", report.errors, " reported");
+    CHECK(report.errors == report.faults); // every fault surfaced
+    CHECK(report.faults >= 10);
+  }
+}
+
+TEST_CASE("buffered files: interrupted calls and short counts are retried and the data comes out identical") {
+  io_test::temp_dir dir;
+  const auto path = dir / "data.txt";
+  const std::string contents = text_lines(400);
+  std::string back;
+  // Every call interrupted three times in a row, from each call in turn.
+  const auto report = sweep(io_test::error_points, EINTR, 3, [&] { return buffered_round_trip(path, contents, back); },
+                            [&](const outcome& result, const fault_plan& plan) {
+                              INFO("EINTR from call ", plan.first, " (", plan.last_point, "): ", result.message);
+                              CHECK(!result.code);
+                              CHECK(back == contents);
+                            });
+  CHECK(report.errors == 0);
+  CHECK(report.faults >= 30);
+
+  // Every read and write cut short.
+  fault_plan shorten{.error = 0};
+  outcome result;
+  {
+    const armed_faults armed(io_test::shorten_points, shorten);
+    result = run([&] { return buffered_round_trip(path, contents, back); });
+  }
+  CHECK(!result.code);
+  CHECK(back == contents);
+  CHECK(shorten.injected >= 2);
+}
+
+TEST_CASE("io::file positional and vectored calls with error_codes: reported, retried, or whole") {
+  io_test::temp_dir dir;
+  const auto path = dir / "data.bin";
+  const std::string contents = payload(300000, 7);
+  std::string back;
+  auto scenario = [&] { return positional_round_trip(path, contents, back); };
+  for (const int error : {EIO, ENOSPC}) {
+    CAPTURE(error);
+    const auto report = sweep(io_test::error_points, error, 1, scenario, [&](const outcome& result, const fault_plan& plan) {
+      if (result.code) check_reported(result, plan, {path});
+      else CHECK(back == contents);
+    });
+    CHECK(report.errors == report.faults);
+    CHECK(report.faults >= 10);
+  }
+  const auto report = sweep(io_test::error_points, EINTR, 3, scenario, [&](const outcome& result, const fault_plan& plan) {
+    INFO("EINTR from call ", plan.first, " (", plan.last_point, ")");
+    CHECK(!result.code);
+    CHECK(back == contents);
+  });
+  CHECK(report.errors == 0);
+
+  fault_plan shorten{.error = 0};
+  std::optional<std::error_code> ec;
+  {
+    const armed_faults armed(io_test::shorten_points, shorten);
+    ec = scenario();
+  }
+  CHECK(!ec);
+  CHECK(back == contents);
+  CHECK(shorten.injected >= 4);
+}
+
+TEST_CASE("mapped files: a failing open, mmap or close is reported; otherwise every line is there") {
+  io_test::temp_dir dir;
+  const auto path = dir / "mapped.txt";
+  const std::string contents = text_lines(300);
+  io_test::write_text(path, contents);
+  std::string back;
+  auto scenario = [&]() -> std::optional<std::error_code> {
+    back.clear();
+    const io::mapped_file mapped(path);
+    for (const std::string_view line : mapped | io::views::lines) (back += line) += '\n';
+    return std::nullopt;
+  };
+  for (const int error : {EIO, ENOMEM}) {
+    const auto report = sweep(io_test::error_points, error, 1, scenario, [&](const outcome& result, const fault_plan& plan) {
+      if (result.code) check_reported(result, plan, {path});
+      else CHECK(back == contents);
+    });
+    // A failing close after mmap loses nothing: the mapping stays valid, so only open and mmap
+    // faults can surface.
+    CHECK(report.faults >= 2);
+    CHECK(report.errors >= 2);
+  }
+}
+
+TEST_CASE("io::copy: copy_file_range, sendfile, read and write faults are reported or the copy is whole") {
+  io_test::temp_dir dir;
+  const auto from = dir / "from.bin";
+  const auto to = dir / "to.bin";
+  const std::string contents = payload(1 << 20, 3);
+  io_test::write_text(from, contents);
+  auto scenario = [&](const char* mode) {
+    return [&, mode]() -> std::optional<std::error_code> {
+      io::file in(from);
+      io::file out(to, mode);
+      io::copy(in, out);
+      out.close();
+      in.close();
+      return std::nullopt;
+    };
+  };
+  for (const char* mode : {"w", "a"}) { // "a": copy_file_range refuses appending, sendfile does it
+    std::filesystem::remove(to);
+    for (const int error : {EIO, ENOSPC}) {
+      CAPTURE(mode);
+      CAPTURE(error);
+      const auto report = sweep(io_test::error_points, error, 1, scenario(mode), [&](const outcome& result, const fault_plan& plan) {
+        if (result.code) check_reported(result, plan, {from, to});
+        else CHECK(io_test::read_text(to) == contents);
+        std::filesystem::remove(to);
+      });
+      CHECK(report.errors == report.faults);
+    }
+    const auto report = sweep(io_test::error_points, EINTR, 3, scenario(mode), [&](const outcome& result, const fault_plan& plan) {
+      INFO("EINTR from call ", plan.first, " (", plan.last_point, ")");
+      CHECK(!result.code);
+      CHECK(io_test::read_text(to) == contents);
+      std::filesystem::remove(to);
+    });
+    CHECK(report.errors == 0);
+    fault_plan shorten{.error = 0};
+    outcome result;
+    {
+      const armed_faults armed(io_test::shorten_points, shorten);
+      result = run(scenario(mode));
+    }
+    CHECK(!result.code);
+    CHECK(io_test::read_text(to) == contents);
+    CHECK(shorten.injected >= 1);
+  }
+
+  // A kernel that cannot copy between these files (EXDEV, ENOSYS...) sends io to the next method.
+  for (const int unsupported : {EXDEV, ENOSYS, EINVAL}) {
+    fault_plan plan{.error = unsupported};
+    outcome result;
+    {
+      const armed_faults armed({"linux/io/copy_file_range", "linux/io/sendfile"}, plan);
+      result = run(scenario("w"));
+    }
+    CHECK(!result.code);
+    CHECK(io_test::read_text(to) == contents);
+    CHECK(plan.injected == 2); // one each, then read/write
+  }
+}
+
+TEST_CASE("atomic_file: under any failing call the target holds the old or the new contents, whole") {
+  io_test::temp_dir dir;
+  const auto target = dir / "config.json";
+  const std::string old_contents = payload(5000, 1);
+  const std::string new_contents = payload(200000, 2);
+  auto temporaries = [&] {
+    std::size_t n = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) n += entry.path().extension() == ".tmp";
+    return n;
+  };
+  for (const int error : {EIO, ENOSPC}) {
+    CAPTURE(error);
+    std::uint64_t kept_old = 0, got_new = 0;
+    const auto report = sweep(
+        io_test::error_points, error, 1,
+        [&]() -> std::optional<std::error_code> {
+          io::atomic_file out(target, 4096);
+          io::write(out, new_contents);
+          out.commit();
+          return std::nullopt;
+        },
+        [&](const outcome& result, const fault_plan& plan) {
+          INFO("fault at call ", plan.first, " (", plan.last_point, "): ", result.message);
+          const std::string now = io_test::read_text(target);
+          CHECK((now == old_contents || now == new_contents));
+          kept_old += now == old_contents;
+          got_new += now == new_contents;
+          if (!result.code) CHECK(now == new_contents);
+          else check_reported(result, plan, {target}, true);
+          // A temporary stays behind only when removing it was the call that failed.
+          if (plan.last_point != "posix/io/dir/unlink") CHECK(temporaries() == 0);
+          for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+            if (entry.path().extension() == ".tmp") std::filesystem::remove(entry.path());
+        },
+        [&] { io_test::write_text(target, old_contents); });
+    CHECK(report.errors >= report.faults - 1); // all but a failing unlink of a discarded temporary
+    CHECK(kept_old >= 3);
+    CHECK(got_new >= 1);
+  }
+}
+
+// Flushes `out` with a fault plan where the first write is cut short and the second fails with
+// ENOSPC; returns the error, thrown or stored.
+template <class Writer>
+std::error_code flush_with_short_then_failing_write(Writer& out, bool use_error_code, const std::filesystem::path& path) {
+  fault_plan shorten{.error = 0, .first = 1, .count = 1};
+  fault_plan fail{.error = ENOSPC, .first = 2, .count = 1};
+  const armed_faults cut({"posix/io/rw/write/reduce"}, shorten);
+  const armed_faults stop({"posix/io/rw/write"}, fail);
+  std::error_code ec;
+  if (use_error_code) {
+    out.flush(ec);
+  } else {
+    try {
+      out.flush();
+    } catch (const io::io_error& e) {
+      ec = e.code();
+      CHECK(std::string(e.what()) == "cannot write '" + path.string() + "': No space left on device");
+    }
+  }
+  CHECK(shorten.injected == 1);
+  CHECK(fail.injected == 1);
+  return ec;
+}
+
+TEST_CASE("a buffered writer keeps exactly the bytes a failed write did not take: flushing again neither loses nor repeats") {
+  io_test::temp_dir dir;
+  const auto path = dir / "out.bin";
+  const std::string contents = payload(100000, 9);
+  ::srandom(12345); // libfiu's reduce points cut counts by random(): the same cut on every run
+  for (const bool use_error_code : {false, true}) {
+    CAPTURE(use_error_code);
+    {
+      io::buffered_file out = io::open(path, "w", 64 * 1024);
+      io::write(out, std::string_view(contents).substr(0, 50000)); // buffered, not written yet
+      CHECK(flush_with_short_then_failing_write(out, use_error_code, path) == std::errc::no_space_on_device);
+      CHECK(std::filesystem::file_size(path) > 0);     // the short write landed
+      CHECK(std::filesystem::file_size(path) < 50000); // the rest did not
+      io::write(out, std::string_view(contents).substr(50000));
+      out.close(); // writes what the failed flush kept, then the rest
+      CHECK(io_test::read_text(path) == contents);
+    }
+    {
+      io::file_writer out(io::file(path, "w"), 64 * 1024);
+      io::write(out, std::string_view(contents).substr(0, 60000));
+      CHECK(flush_with_short_then_failing_write(out, use_error_code, path) == std::errc::no_space_on_device);
+      io::write(out, std::string_view(contents).substr(60000));
+      out.close();
+      CHECK(io_test::read_text(path) == contents);
+    }
+  }
+}
+
+TEST_CASE("flush and close errors always surface, and a destructor that cannot write does not throw") {
+  io_test::temp_dir dir;
+  const auto path = dir / "out.txt";
+  for (const bool use_error_code : {false, true}) {
+    CAPTURE(use_error_code);
+    io::buffered_file out = io::open(path, "w");
+    io::write(out, "pending bytes");
+    fault_plan fail{.error = EIO};
+    std::error_code ec;
+    std::string message;
+    {
+      const armed_faults armed({"posix/io/rw/write"}, fail);
+      if (use_error_code) {
+        out.close(ec);
+      } else {
+        try {
+          out.close();
+        } catch (const io::io_error& e) {
+          ec = e.code();
+          message = e.what();
+        }
+      }
+    }
+    CHECK(ec == std::errc::io_error);
+    if (!use_error_code) CHECK(message == "cannot close '" + path.string() + "': Input/output error");
+    CHECK(fail.injected == 1);
+    CHECK(out.closed());
+    CHECK(!out.inner().is_open()); // the descriptor is released all the same
+  }
+  // close() itself failing (EIO from close, as NFS reports a failed write-back) is reported.
+  for (const bool use_error_code : {false, true}) {
+    io::file f(path, "w");
+    io::write(f, "x");
+    fault_plan fail{.error = EIO};
+    std::error_code ec;
+    std::string message;
+    {
+      const armed_faults armed({"posix/io/oc/close"}, fail);
+      if (use_error_code) {
+        f.close(ec);
+      } else {
+        try {
+          f.close();
+        } catch (const io::io_error& e) {
+          ec = e.code();
+          message = e.what();
+        }
+      }
+    }
+    CHECK(ec == std::errc::io_error);
+    if (!use_error_code) CHECK(message == "cannot close '" + path.string() + "': Input/output error");
+    CHECK(!f.is_open());
+  }
+  // A destructor cannot report: it must not throw either (close() is how to hear of errors).
+  fault_plan fail{.error = ENOSPC};
+  {
+    const armed_faults armed({"posix/io/rw/write"}, fail);
+    {
+      io::buffered_file out = io::open(path, "w");
+      io::write(out, "lost, and only close() would have said so");
+    }
+    {
+      io::file_writer out(io::file(path, "w"));
+      io::write(out, "the same for a file_writer");
+    }
+  }
+  CHECK(fail.injected == 2);
+}
+
+TEST_CASE("reading through views: a failing read ends lines with the error, thrown or stored") {
+  io_test::temp_dir dir;
+  const auto path = dir / "lines.txt";
+  const std::string contents = text_lines(2000);
+  io_test::write_text(path, contents);
+  fault_plan fail{.error = EIO, .first = 3, .count = 1}; // two buffers' worth of lines, then EIO
+  const armed_faults armed({"posix/io/rw/read"}, fail);
+
+  io::buffered_file in = io::open(path, "r", 4096);
+  std::string seen;
+  try {
+    for (const std::string_view line : in | io::views::lines) (seen += line) += '\n';
+    FAIL("no error");
+  } catch (const io::io_error& e) {
+    CHECK(std::string(e.what()) == "cannot read '" + path.string() + "': Input/output error");
+  }
+  CHECK(!seen.empty());
+  CHECK(contents.starts_with(seen)); // what came before the error is right
+
+  io::buffered_file second = io::open(path, "r", 4096);
+  fail.first = fail.calls + 3;
+  std::error_code ec;
+  seen.clear();
+  for (const std::string_view line : second | io::views::lines(ec)) (seen += line) += '\n';
+  CHECK(ec == std::errc::io_error);
+  CHECK(!seen.empty());
+  CHECK(contents.starts_with(seen));
+  CHECK(fail.injected == 2);
+}

@@ -1,0 +1,46 @@
+// Failure points for the kernel copy calls io::copy uses, which libfiu's POSIX preload library
+// does not wrap: defined here, they take the place of the C library's functions for the calls io
+// makes from this program, and forward to them unless libfiu says to fail.
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+
+#include <dlfcn.h>
+#include <fiu.h>
+#include <sys/sendfile.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+namespace {
+
+template <class F>
+F next_definition(const char* name) {
+  return reinterpret_cast<F>(::dlsym(RTLD_NEXT, name));
+}
+
+int failed_with_errno() {
+  errno = static_cast<int>(reinterpret_cast<std::intptr_t>(fiu_failinfo()));
+  return -1;
+}
+
+// As libfiu's ".../reduce" points do: a count cut to a random size of at least 1.
+std::size_t shortened(std::size_t count) { return count - static_cast<std::size_t>(std::rand()) % count; }
+
+} // namespace
+
+extern "C" ssize_t copy_file_range(int in, off64_t* in_offset, int out, off64_t* out_offset, std::size_t count,
+                                   unsigned flags) {
+  using function = ssize_t (*)(int, off64_t*, int, off64_t*, std::size_t, unsigned);
+  static const function real = next_definition<function>("copy_file_range");
+  if (fiu_fail("linux/io/copy_file_range")) return failed_with_errno();
+  if (count != 0 && fiu_fail("linux/io/copy_file_range/reduce")) count = shortened(count);
+  return real(in, in_offset, out, out_offset, count, flags);
+}
+
+extern "C" ssize_t sendfile(int out, int in, off_t* offset, std::size_t count) {
+  using function = ssize_t (*)(int, int, off_t*, std::size_t);
+  static const function real = next_definition<function>("sendfile");
+  if (fiu_fail("linux/io/sendfile")) return failed_with_errno();
+  if (count != 0 && fiu_fail("linux/io/sendfile/reduce")) count = shortened(count);
+  return real(out, in, offset, count);
+}
