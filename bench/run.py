@@ -73,6 +73,17 @@ def run_quietly(command, env):
     return lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
 
 
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
+
+
 def seed_lesson(concat_vs_stream, repetitions, pieces=20_000):
     """The lesson io grew from, measured: building bytes by concatenation copies everything written
     so far at every step, appending to a BytesIO (or an io::memory_stream) does not."""
@@ -222,7 +233,7 @@ def main():
         ("write 10-byte pieces", "io buffered_file", "fwrite", None),
         ("write 10-byte pieces", "io buffered_file", "std::ofstream", None),
     ]
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
+    machine = f"{cpu_model()}, {os.cpu_count()} cores, {platform.platform()}"
     rows = [f"Medians of {repetitions} interleaved repetitions on {machine}; data: "
             f"{os.path.getsize(os.path.join(data, 'binary')) >> 20} MiB binary, "
             f"{os.path.getsize(text) // 1000000} MB of text, page cache warm. Ratio = peer time / io time "

@@ -15,6 +15,11 @@ function(io_add_module name)
   target_compile_features(${target} PUBLIC cxx_std_20)
   target_link_libraries(${target} PUBLIC ${arg_DEPENDS})
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${name})
+  if(IO_SANITIZE AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    # Coverage for the fuzzers (fuzz/) from io's own compiled code too, not only from the
+    # templates a fuzz target instantiates: mode parsing, file calls, errors.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
   install(TARGETS ${target} EXPORT io-targets
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
           FILE_SET CXX_MODULES DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/io/modules)

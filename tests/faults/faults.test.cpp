@@ -124,6 +124,10 @@ std::optional<std::error_code> buffered_round_trip(const std::filesystem::path& 
   io::buffered_file in = io::open(path, "r", 4096);
   for (const std::string_view line : in | io::views::lines) (read_back += line) += '\n';
   in.close();
+  // Once more through a file_reader (buffered_reader<file>) and read_all.
+  io::file_reader reader(io::file(path), 4096);
+  if (io::read_all<std::string>(reader) != read_back) read_back = "file_reader disagrees";
+  reader.inner().close();
   return std::nullopt;
 }
 
@@ -295,8 +299,19 @@ TEST_CASE("io::copy: copy_file_range, sendfile, read and write faults are report
   const auto to = dir / "to.bin";
   const std::string contents = payload(1 << 20, 3);
   io_test::write_text(from, contents);
-  auto scenario = [&](const char* mode) {
+  auto scenario = [&](std::string_view mode) {
     return [&, mode]() -> std::optional<std::error_code> {
+      if (mode == "buffered") { // copy(buffered_file&, buffered_file&), each with bytes buffered
+        io::buffered_file in = io::open(from, "r");
+        io::buffered_file out = io::open(to, "w");
+        std::byte first[10];
+        io::read_exact(in, first);
+        out.write(first);
+        io::copy(in, out);
+        out.close();
+        in.close();
+        return std::nullopt;
+      }
       io::file in(from);
       io::file out(to, mode);
       io::copy(in, out);
@@ -305,10 +320,11 @@ TEST_CASE("io::copy: copy_file_range, sendfile, read and write faults are report
       return std::nullopt;
     };
   };
-  for (const char* mode : {"w", "a"}) { // "a": copy_file_range refuses appending, sendfile does it
+  // "a": copy_file_range refuses a file opened for appending, sendfile takes it.
+  for (const std::string_view mode : {"w", "a", "buffered"}) {
     std::filesystem::remove(to);
     for (const int error : {EIO, ENOSPC}) {
-      CAPTURE(mode);
+      INFO("mode ", std::string(mode));
       CAPTURE(error);
       const auto report = sweep(io_test::error_points, error, 1, scenario(mode), [&](const outcome& result, const fault_plan& plan) {
         if (result.code) check_reported(result, plan, {from, to});
