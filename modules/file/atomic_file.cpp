@@ -1,9 +1,11 @@
 // io.file:atomic_file — temporary files, fsync, rename and directory fsync.
 module;
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <system_error>
 
@@ -18,12 +20,23 @@ namespace {
 
 std::error_code last_error() noexcept { return {errno, std::system_category()}; }
 
+// A number for a temporary file's name, different at each call and in each process. Not
+// std::random_device: it may open /dev/urandom, which can fail (and throw) where this cannot.
+std::uint64_t name_number() noexcept {
+  static std::atomic<std::uint64_t> counter{0};
+  std::uint64_t x = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+                    (static_cast<std::uint64_t>(::getpid()) << 40) ^ (counter.fetch_add(1) * 0x9e3779b97f4a7c15u);
+  // splitmix64's finalizer spreads the bits.
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+  return (x ^ (x >> 31)) & 0xffffffffu;
+}
+
 // Creates a new file beside `target` with a name nobody else has; retries on a clash.
 file create_temporary(const std::filesystem::path& target, std::filesystem::path& name, std::error_code& ec) {
-  std::random_device entropy;
   const std::filesystem::path directory = target.has_parent_path() ? target.parent_path() : ".";
   for (int attempt = 0; attempt < 100; ++attempt) {
-    name = directory / ("." + target.filename().string() + "." + std::to_string(entropy()) + ".tmp");
+    name = directory / ("." + target.filename().string() + "." + std::to_string(name_number()) + ".tmp");
     file f(name, open_flags::write | open_flags::create | open_flags::exclusive, ec);
     if (ec == std::errc::file_exists) continue;
     if (ec) return {};
