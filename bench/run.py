@@ -130,7 +130,7 @@ def chart(rows, path, machine):
     script = f"""
 set terminal svg size 1000,{160 + 28 * len(rows)} noenhanced font "sans,12" background "white"
 set output "{path}"
-set title "io against its peers: peer time / io time, above 1 io is faster ({machine})" font "sans,11"
+set title "io against its peers: peer time / io time, above 1 io is faster\\n{machine}" font "sans,11"
 set logscale x 2
 set xrange [0.25:128]
 set yrange [{len(rows)}:-1]
