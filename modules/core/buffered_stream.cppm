@@ -228,8 +228,10 @@ private:
     if (detail::failed(sink)) return 0;
     // A relative seek counts from the caller's position, behind the stream's by the read-ahead.
     if (from == whence::current) offset -= static_cast<std::int64_t>(reads_.size());
-    reads_.clear();
-    return detail::seek(inner_, offset, from, sink);
+    // The read-ahead goes only once the seek succeeded: a failed seek leaves the stream as it was.
+    const std::uint64_t position = detail::seek(inner_, offset, from, sink);
+    if (!detail::failed(sink)) reads_.clear();
+    return position;
   }
 
   template <class Sink>

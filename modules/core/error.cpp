@@ -34,9 +34,21 @@ public:
   }
 };
 
-// "open for reading" + "x.bin" -> "cannot open 'x.bin' for reading"
+// "open for reading" + "x.bin" -> "cannot open 'x.bin' for reading";
+// "create a temporary file for {}" + "x.bin" -> "cannot create a temporary file for 'x.bin'"
 std::string describe(std::string_view operation, std::string_view path) {
   std::string what = "cannot ";
+  const auto slot = operation.find("{}");
+  if (slot != std::string_view::npos) {
+    std::string_view before = operation.substr(0, slot);
+    if (path.empty()) {
+      if (before.ends_with(' ')) before.remove_suffix(1); // no path: "copy to {}" -> "copy to"
+      (what += before) += operation.substr(slot + 2);
+    } else {
+      ((((what += before) += '\'') += path) += '\'') += operation.substr(slot + 2);
+    }
+    return what;
+  }
   if (path.empty()) {
     what += operation;
     return what;

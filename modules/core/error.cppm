@@ -28,7 +28,8 @@ std::error_code make_error_code(errc e) noexcept;
 /// and, when there is one, the path ("cannot open 'x.bin' for reading: No such file or directory").
 class io_error : public std::system_error {
 public:
-  /// `operation` is a verb phrase ("read", "open for reading"); the quoted path goes after its verb.
+  /// `operation` is a verb phrase ("read", "open for reading"); the quoted path goes after its
+  /// verb, or where the phrase says "{}" ("create a temporary file for {}").
   io_error(std::error_code ec, std::string_view operation, std::string_view path = {});
 
   /// The operation that failed, as given to the constructor.

@@ -39,7 +39,11 @@ file create_temporary(const std::filesystem::path& target, std::filesystem::path
     name = directory / ("." + target.filename().string() + "." + std::to_string(name_number()) + ".tmp");
     file f(name, open_flags::write | open_flags::create | open_flags::exclusive, ec);
     if (ec == std::errc::file_exists) continue;
-    if (ec) return {};
+    if (ec) {
+      // The file may exist though the open failed (a failing fstat after it): leave nothing behind.
+      ::unlink(name.c_str());
+      return {};
+    }
     // The new version keeps the old one's permissions rather than the creation default.
     struct stat info;
     if (::stat(target.c_str(), &info) == 0) ::fchmod(f.native_handle(), info.st_mode & 07777);
@@ -76,7 +80,7 @@ atomic_file::atomic_file(const std::filesystem::path& target, std::size_t buffer
   file temporary = create_temporary(target, temporary_, ec);
   if (ec) {
     finished_ = true;
-    throw io_error(ec, "create a temporary file for", target.string());
+    throw io_error(ec, "create a temporary file for {}", target.string());
   }
   out_.inner() = std::move(temporary);
 }

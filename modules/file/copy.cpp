@@ -3,6 +3,7 @@ module;
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <system_error>
 
 #include <sys/sendfile.h>
@@ -74,7 +75,7 @@ std::uint64_t copy(file& from, file& to, std::error_code& ec) noexcept {
 std::uint64_t copy(file& from, file& to) {
   std::error_code ec;
   const std::uint64_t n = copy(from, to, ec);
-  if (ec) throw io_error(ec, "copy from", from.path());
+  if (ec) throw io_error(ec, "copy '" + from.path() + "' to {}", to.path());
   return n;
 }
 
@@ -83,7 +84,8 @@ std::uint64_t copy(buffered_file& from, buffered_file& to, std::error_code& ec) 
   // Settle both ends so the files' positions are the callers': the reader gives back its
   // read-ahead (a relative seek by 0), the writer writes out.
   from.seek(0, whence::current, ec);
-  if (ec) return io::copy<buffered_file, buffered_file>(from, to, ec); // a pipe: no kernel path
+  if (ec == errc::not_seekable) return io::copy<buffered_file, buffered_file>(from, to, ec); // a pipe: no kernel path
+  if (ec) return 0;
   to.flush(ec);
   if (ec) return 0;
   return copy(from.inner(), to.inner(), ec);
@@ -92,7 +94,7 @@ std::uint64_t copy(buffered_file& from, buffered_file& to, std::error_code& ec) 
 std::uint64_t copy(buffered_file& from, buffered_file& to) {
   std::error_code ec;
   const std::uint64_t n = copy(from, to, ec);
-  if (ec) throw io_error(ec, "copy from", from.inner().path());
+  if (ec) throw io_error(ec, "copy '" + from.inner().path() + "' to {}", to.inner().path());
   return n;
 }
 

@@ -103,9 +103,12 @@ void file::open(const std::filesystem::path& path, open_flags flags, std::error_
   }
   // POSIX opens a directory for reading; Python's open() refuses it, and so does io.
   struct stat info;
-  if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+  std::error_code refused;
+  if (::fstat(fd, &info) != 0) refused = last_error();
+  else if (S_ISDIR(info.st_mode)) refused = std::make_error_code(std::errc::is_a_directory);
+  if (refused) {
     ::close(fd);
-    ec = std::make_error_code(std::errc::is_a_directory);
+    ec = refused;
     return;
   }
   descriptor_ = fd;

@@ -31,6 +31,14 @@ TEST_CASE("io_error with a one-word operation puts the path last") {
   CHECK(std::string(e.what()) == "cannot write 'out.txt': Input/output error");
 }
 
+TEST_CASE("io_error puts the path where the operation says {}") {
+  const io::io_error e(std::make_error_code(std::errc::no_space_on_device), "copy 'a.bin' to {}", "b.bin");
+  CHECK(std::string(e.what()) == "cannot copy 'a.bin' to 'b.bin': No space left on device");
+  CHECK(e.path() == "b.bin");
+  const io::io_error without_path(io::errc::closed, "copy to {}");
+  CHECK(std::string(without_path.what()) == "cannot copy to: I/O operation on closed stream");
+}
+
 TEST_CASE("every io::errc has its own message in the io category") {
   const io::errc all[] = {io::errc::closed,       io::errc::unexpected_eof,  io::errc::not_readable,
                           io::errc::not_writable, io::errc::not_seekable,    io::errc::invalid_argument,

@@ -152,6 +152,8 @@ std::optional<std::error_code> positional_round_trip(const std::filesystem::path
   if (ec) return ec;
   f.sync(ec);
   if (ec) return ec;
+  if (f.size(ec) != contents.size() && !ec) return std::make_error_code(std::errc::bad_message);
+  if (ec) return ec;
 
   std::string back(contents.size(), '\0');
   auto out = io::as_writable_bytes(std::span(back));
@@ -178,6 +180,8 @@ std::optional<std::error_code> positional_round_trip(const std::filesystem::path
     done += n;
   }
   back.resize(done);
+  if (f.tell(ec) != done && !ec) return std::make_error_code(std::errc::bad_message);
+  if (ec) return ec;
   f.close(ec);
   if (ec) return ec;
   read_back = back;
@@ -215,7 +219,7 @@ TEST_CASE("buffered files: interrupted calls and short counts are retried and th
   const std::string contents = text_lines(400);
   std::string back;
   // Every call interrupted three times in a row, from each call in turn.
-  const auto report = sweep(io_test::error_points, EINTR, 3, [&] { return buffered_round_trip(path, contents, back); },
+  const auto report = sweep(io_test::interruptible_points, EINTR, 3, [&] { return buffered_round_trip(path, contents, back); },
                             [&](const outcome& result, const fault_plan& plan) {
                               INFO("EINTR from call ", plan.first, " (", plan.last_point, "): ", result.message);
                               CHECK(!result.code);
@@ -251,7 +255,7 @@ TEST_CASE("io::file positional and vectored calls with error_codes: reported, re
     CHECK(report.errors == report.faults);
     CHECK(report.faults >= 10);
   }
-  const auto report = sweep(io_test::error_points, EINTR, 3, scenario, [&](const outcome& result, const fault_plan& plan) {
+  const auto report = sweep(io_test::interruptible_points, EINTR, 3, scenario, [&](const outcome& result, const fault_plan& plan) {
     INFO("EINTR from call ", plan.first, " (", plan.last_point, ")");
     CHECK(!result.code);
     CHECK(back == contents);
@@ -333,7 +337,7 @@ TEST_CASE("io::copy: copy_file_range, sendfile, read and write faults are report
       });
       CHECK(report.errors == report.faults);
     }
-    const auto report = sweep(io_test::error_points, EINTR, 3, scenario(mode), [&](const outcome& result, const fault_plan& plan) {
+    const auto report = sweep(io_test::interruptible_points, EINTR, 3, scenario(mode), [&](const outcome& result, const fault_plan& plan) {
       INFO("EINTR from call ", plan.first, " (", plan.last_point, ")");
       CHECK(!result.code);
       CHECK(io_test::read_text(to) == contents);
@@ -349,6 +353,25 @@ TEST_CASE("io::copy: copy_file_range, sendfile, read and write faults are report
     CHECK(!result.code);
     CHECK(io_test::read_text(to) == contents);
     CHECK(shorten.injected >= 1);
+  }
+
+  // The message names both files, the error_code is the errno.
+  {
+    fault_plan full{.error = ENOSPC};
+    const armed_faults armed({"linux/io/copy_file_range"}, full);
+    io::file in(from);
+    io::file out(to, "w");
+    std::string message;
+    try {
+      io::copy(in, out);
+    } catch (const io::io_error& e) {
+      message = e.what();
+    }
+    CHECK(message == "cannot copy '" + from.string() + "' to '" + to.string() + "': No space left on device");
+    std::error_code ec;
+    CHECK(io::copy(in, out, ec) == 0);
+    CHECK(ec == std::errc::no_space_on_device);
+    CHECK(full.injected == 2);
   }
 
   // A kernel that cannot copy between these files (EXDEV, ENOSYS...) sends io to the next method.
@@ -400,7 +423,7 @@ TEST_CASE("atomic_file: under any failing call the target holds the old or the n
             if (entry.path().extension() == ".tmp") std::filesystem::remove(entry.path());
         },
         [&] { io_test::write_text(target, old_contents); });
-    CHECK(report.errors >= report.faults - 1); // all but a failing unlink of a discarded temporary
+    CHECK(report.errors >= report.faults - 1); // all but a failing close of the directory after a commit
     CHECK(kept_old >= 3);
     CHECK(got_new >= 1);
   }
@@ -428,6 +451,24 @@ std::error_code flush_with_short_then_failing_write(Writer& out, bool use_error_
   CHECK(shorten.injected == 1);
   CHECK(fail.injected == 1);
   return ec;
+}
+
+TEST_CASE("atomic_file: a temporary that cannot be created is reported for the target, both ways") {
+  io_test::temp_dir dir;
+  const auto target = dir / "settings.ini";
+  fault_plan denied{.error = EACCES};
+  const armed_faults armed({"posix/io/oc/open"}, denied);
+  std::string message;
+  try {
+    io::atomic_file out(target);
+  } catch (const io::io_error& e) {
+    message = e.what();
+  }
+  CHECK(message == "cannot create a temporary file for '" + target.string() + "': Permission denied");
+  std::error_code ec;
+  io::atomic_file out(target, ec);
+  CHECK(ec == std::errc::permission_denied);
+  CHECK(denied.injected == 2);
 }
 
 TEST_CASE("a buffered writer keeps exactly the bytes a failed write did not take: flushing again neither loses nor repeats") {

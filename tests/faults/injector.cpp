@@ -81,7 +81,14 @@ const std::vector<std::string> error_points = {
     "posix/io/oc/open",   "posix/io/oc/close",      "posix/io/rw/read",     "posix/io/rw/write",
     "posix/io/rw/pread",  "posix/io/rw/pwrite",     "posix/io/rw/readv",    "posix/io/rw/writev",
     "posix/io/rw/ftruncate", "posix/io/sync/fsync", "posix/io/dir/rename",  "posix/io/dir/unlink",
-    "posix/mm/mmap",      "linux/io/copy_file_range", "linux/io/sendfile",
+    "posix/mm/mmap",      "linux/io/copy_file_range", "linux/io/sendfile", "posix/io/seek/lseek",
+    "posix/io/stat/fstat",
+};
+
+const std::vector<std::string> interruptible_points = {
+    "posix/io/oc/open",   "posix/io/oc/close",  "posix/io/rw/read",    "posix/io/rw/write",
+    "posix/io/rw/pread",  "posix/io/rw/pwrite", "posix/io/rw/readv",   "posix/io/rw/writev",
+    "posix/io/rw/ftruncate", "posix/io/sync/fsync", "linux/io/copy_file_range", "linux/io/sendfile",
 };
 
 const std::vector<std::string> shorten_points = {

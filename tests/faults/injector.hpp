@@ -2,8 +2,8 @@
 // (fiu_posix_preload.so, loaded with LD_PRELOAD by ctest) wraps open, read, write, pread, pwrite,
 // readv, writev, fsync, ftruncate, close, mmap, rename and unlink with failure points named
 // "posix/io/rw/read" and so on, plus ".../reduce" points that shorten a read or write count.
-// kernel_copy_points.cpp adds "linux/io/copy_file_range" and "linux/io/sendfile", which the
-// preload library does not wrap. A fault_plan decides, call by call, which calls fail.
+// interposed_points.cpp adds "linux/io/copy_file_range", "linux/io/sendfile",
+// "posix/io/seek/lseek" and "posix/io/stat/fstat", which the preload library does not wrap. A fault_plan decides, call by call, which calls fail.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +29,7 @@ struct fault_plan {
 
 /// The failure points io's system calls go through, by kind.
 extern const std::vector<std::string> error_points;  // every call that can fail with an errno
+extern const std::vector<std::string> interruptible_points; // every call POSIX lets fail with EINTR
 extern const std::vector<std::string> shorten_points; // every read or write that can come up short
 
 /// Arms `points` with `plan` for its lifetime. Several can be armed at once, on different points:

@@ -1,6 +1,7 @@
-// Failure points for the kernel copy calls io::copy uses, which libfiu's POSIX preload library
-// does not wrap: defined here, they take the place of the C library's functions for the calls io
-// makes from this program, and forward to them unless libfiu says to fail.
+// Failure points for the calls io makes that libfiu's POSIX preload library does not wrap:
+// copy_file_range and sendfile (io::copy), lseek (seek, tell) and fstat (size, mapped_file).
+// Defined here, they take the place of the C library's functions for the calls io makes from this
+// program, and forward to them unless libfiu says to fail.
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include <dlfcn.h>
 #include <fiu.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -43,4 +45,18 @@ extern "C" ssize_t sendfile(int out, int in, off_t* offset, std::size_t count) {
   if (fiu_fail("linux/io/sendfile")) return failed_with_errno();
   if (count != 0 && fiu_fail("linux/io/sendfile/reduce")) count = shortened(count);
   return real(out, in, offset, count);
+}
+
+extern "C" off_t lseek(int descriptor, off_t offset, int whence) {
+  using function = off_t (*)(int, off_t, int);
+  static const function real = next_definition<function>("lseek");
+  if (fiu_fail("posix/io/seek/lseek")) return failed_with_errno();
+  return real(descriptor, offset, whence);
+}
+
+extern "C" int fstat(int descriptor, struct stat* info) {
+  using function = int (*)(int, struct stat*);
+  static const function real = next_definition<function>("fstat");
+  if (fiu_fail("posix/io/stat/fstat")) return failed_with_errno();
+  return real(descriptor, info);
 }
