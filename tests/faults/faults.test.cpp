@@ -117,6 +117,9 @@ std::optional<std::error_code> buffered_round_trip(const std::filesystem::path& 
     io::buffered_file out = io::open(path, "w", 4096);
     for (std::size_t at = 0, step = 1; at < contents.size(); at += step, step = step * 7 % 5000 + 1)
       io::write(out, std::string_view(contents).substr(at, step));
+    io::write(out, "bytes that truncate cuts off");
+    out.truncate(static_cast<std::int64_t>(contents.size()));
+    out.seek(0, io::whence::end);
     out.flush();
     out.inner().sync();
     out.close();
@@ -281,7 +284,8 @@ TEST_CASE("mapped files: a failing open, mmap or close is reported; otherwise ev
   std::string back;
   auto scenario = [&]() -> std::optional<std::error_code> {
     back.clear();
-    const io::mapped_file mapped(path);
+    io::mapped_file mapped(path);
+    mapped.advise(io::access_pattern::sequential);
     for (const std::string_view line : mapped | io::views::lines) (back += line) += '\n';
     return std::nullopt;
   };
