@@ -503,57 +503,48 @@ TEST_CASE("a buffered writer keeps exactly the bytes a failed write did not take
   }
 }
 
+// Closes `s` while `point` fails as `plan` says, through the error_code or the throwing overload.
+template <class Stream>
+outcome close_with_fault(Stream& s, const std::string& point, fault_plan& plan, bool use_error_code) {
+  const armed_faults armed({point}, plan);
+  outcome result;
+  if (use_error_code) {
+    s.close(result.code);
+    return result;
+  }
+  try {
+    s.close();
+  } catch (const io::io_error& e) {
+    result = {e.code(), e.what()};
+  }
+  return result;
+}
+
 TEST_CASE("flush and close errors always surface, and a destructor that cannot write does not throw") {
   io_test::temp_dir dir;
   const auto path = dir / "out.txt";
+  const std::string expected_message = "cannot close '" + path.string() + "': Input/output error";
   for (const bool use_error_code : {false, true}) {
     CAPTURE(use_error_code);
+    // The buffered bytes cannot be written.
     io::buffered_file out = io::open(path, "w");
     io::write(out, "pending bytes");
-    fault_plan fail{.error = EIO};
-    std::error_code ec;
-    std::string message;
-    {
-      const armed_faults armed({"posix/io/rw/write"}, fail);
-      if (use_error_code) {
-        out.close(ec);
-      } else {
-        try {
-          out.close();
-        } catch (const io::io_error& e) {
-          ec = e.code();
-          message = e.what();
-        }
-      }
-    }
-    CHECK(ec == std::errc::io_error);
-    if (!use_error_code) CHECK(message == "cannot close '" + path.string() + "': Input/output error");
-    CHECK(fail.injected == 1);
+    fault_plan fail_write{.error = EIO};
+    outcome result = close_with_fault(out, "posix/io/rw/write", fail_write, use_error_code);
+    CHECK(result.code == std::errc::io_error);
+    CHECK(result.message == (use_error_code ? "" : expected_message));
+    CHECK(fail_write.injected == 1);
     CHECK(out.closed());
     CHECK(!out.inner().is_open()); // the descriptor is released all the same
-  }
-  // close() itself failing (EIO from close, as NFS reports a failed write-back) is reported.
-  for (const bool use_error_code : {false, true}) {
+
+    // close() itself fails (EIO from close, as NFS reports a failed write-back).
     io::file f(path, "w");
     io::write(f, "x");
-    fault_plan fail{.error = EIO};
-    std::error_code ec;
-    std::string message;
-    {
-      const armed_faults armed({"posix/io/oc/close"}, fail);
-      if (use_error_code) {
-        f.close(ec);
-      } else {
-        try {
-          f.close();
-        } catch (const io::io_error& e) {
-          ec = e.code();
-          message = e.what();
-        }
-      }
-    }
-    CHECK(ec == std::errc::io_error);
-    if (!use_error_code) CHECK(message == "cannot close '" + path.string() + "': Input/output error");
+    fault_plan fail_close{.error = EIO};
+    result = close_with_fault(f, "posix/io/oc/close", fail_close, use_error_code);
+    CHECK(result.code == std::errc::io_error);
+    CHECK(result.message == (use_error_code ? "" : expected_message));
+    CHECK(fail_close.injected == 1);
     CHECK(!f.is_open());
   }
   // A destructor cannot report: it must not throw either (close() is how to hear of errors).
