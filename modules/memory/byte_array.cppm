@@ -17,9 +17,13 @@ export namespace io {
 /// at any size. resize_for_overwrite() grows without zero-filling bytes the caller will write.
 class byte_array {
 public:
+  /// The element: one byte.
   using value_type = std::byte;
+  /// Sizes and indexes.
   using size_type = std::size_t;
+  /// A pointer into the bytes.
   using iterator = std::byte*;
+  /// A pointer into the bytes, read-only.
   using const_iterator = const std::byte*;
 
   /// An empty array; allocates nothing.
@@ -30,18 +34,23 @@ public:
   explicit byte_array(std::string_view text)
       : byte_array(std::span(reinterpret_cast<const std::byte*>(text.data()), text.size())) {}
 
+  /// A copy of `other`'s bytes.
   byte_array(const byte_array& other) : byte_array(other.bytes()) {}
+  /// Takes `other`'s allocation and leaves it empty.
   byte_array(byte_array&& other) noexcept
       : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)),
         capacity_(std::exchange(other.capacity_, 0)) {}
+  /// Replaces the bytes with a copy of `other`'s.
   byte_array& operator=(const byte_array& other) {
     if (this != &other) assign(other.bytes());
     return *this;
   }
+  /// Takes `other`'s allocation and leaves it empty.
   byte_array& operator=(byte_array&& other) noexcept {
     byte_array(std::move(other)).swap(*this);
     return *this;
   }
+  /// Frees the allocation.
   ~byte_array() { std::free(data_); }
 
   /// The first byte; null while nothing was ever allocated.
@@ -55,9 +64,13 @@ public:
   /// Whether no bytes are held.
   inline bool empty() const noexcept { return size_ == 0; }
 
+  /// The first byte.
   inline std::byte* begin() noexcept { return data_; }
+  /// Past the last byte.
   inline std::byte* end() noexcept { return data_ + size_; }
+  /// The first byte.
   inline const std::byte* begin() const noexcept { return data_; }
+  /// Past the last byte.
   inline const std::byte* end() const noexcept { return data_ + size_; }
   /// The byte at `i`, which must be less than size().
   inline std::byte& operator[](std::size_t i) noexcept { return data_[i]; }
