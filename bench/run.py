@@ -73,6 +73,15 @@ def run_quietly(command, env):
     return lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
 
 
+def bytesio_appends(pieces):
+    """Python's way to build bytes from small pieces: BytesIO.write."""
+    b = io.BytesIO()
+    piece = b"0123456789"
+    for _ in range(pieces):
+        b.write(piece)
+    return b
+
+
 def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:
@@ -94,14 +103,8 @@ def seed_lesson(concat_vs_stream, repetitions, pieces=20_000):
         for _ in range(pieces):
             b = b + piece
 
-    def python_bytesio():
-        b = io.BytesIO()
-        for _ in range(pieces):
-            b.write(piece)
-        b.getvalue()
-
     concat = median_seconds(python_concat, repetitions)
-    bytesio = median_seconds(python_bytesio, repetitions)
+    bytesio = median_seconds(lambda: bytesio_appends(pieces), repetitions)
     # The C++ example prints its own timings: s = s + piece, memory_stream, std::string +=.
     cpp = {"s = s + piece": [], "memory_stream": [], "std::string +=": []}
     for _ in range(repetitions):
@@ -200,12 +203,7 @@ def main():
                 n += len(line)
     times["lines/Python for line in f"] = median_seconds(python_lines, repetitions)
 
-    def python_bytesio():
-        b = io.BytesIO()
-        piece = b"0123456789"
-        for _ in range(pieces):
-            b.write(piece)
-    times["append/Python BytesIO.write"] = median_seconds(python_bytesio, repetitions)
+    times["append/Python BytesIO.write"] = median_seconds(lambda: bytesio_appends(pieces), repetitions)
 
     seed = seed_lesson(concat_vs_stream, repetitions)
 

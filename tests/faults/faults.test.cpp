@@ -59,6 +59,23 @@ outcome run(const std::function<std::optional<std::error_code>()>& scenario) {
   }
 }
 
+// Calls `call` through an error_code overload (`call(ec)`) or the throwing one (`call()`), and
+// returns the error either way.
+template <class Call>
+outcome either_way(bool use_error_code, Call&& call) {
+  outcome result;
+  if (use_error_code) {
+    call(result.code);
+    return result;
+  }
+  try {
+    call();
+  } catch (const io::io_error& e) {
+    result = {e.code(), e.what()};
+  }
+  return result;
+}
+
 // The report of one sweep.
 struct sweep_report {
   std::uint64_t runs = 0, faults = 0, errors = 0;
@@ -365,16 +382,14 @@ TEST_CASE("io::copy: copy_file_range, sendfile, read and write faults are report
     const armed_faults armed({"linux/io/copy_file_range"}, full);
     io::file in(from);
     io::file out(to, "w");
-    std::string message;
-    try {
-      io::copy(in, out);
-    } catch (const io::io_error& e) {
-      message = e.what();
+    for (const bool use_error_code : {false, true}) {
+      std::uint64_t copied = 1;
+      const outcome result = either_way(use_error_code, [&](auto&... ec) { copied = io::copy(in, out, ec...); });
+      CHECK(result.code == std::errc::no_space_on_device);
+      CHECK(result.message == (use_error_code ? "" : "cannot copy '" + from.string() + "' to '" + to.string() +
+                                                        "': No space left on device"));
+      if (use_error_code) CHECK(copied == 0);
     }
-    CHECK(message == "cannot copy '" + from.string() + "' to '" + to.string() + "': No space left on device");
-    std::error_code ec;
-    CHECK(io::copy(in, out, ec) == 0);
-    CHECK(ec == std::errc::no_space_on_device);
     CHECK(full.injected == 2);
   }
 
@@ -441,20 +456,11 @@ std::error_code flush_with_short_then_failing_write(Writer& out, bool use_error_
   fault_plan fail{.error = ENOSPC, .first = 2, .count = 1};
   const armed_faults cut({"posix/io/rw/write/reduce"}, shorten);
   const armed_faults stop({"posix/io/rw/write"}, fail);
-  std::error_code ec;
-  if (use_error_code) {
-    out.flush(ec);
-  } else {
-    try {
-      out.flush();
-    } catch (const io::io_error& e) {
-      ec = e.code();
-      CHECK(std::string(e.what()) == "cannot write '" + path.string() + "': No space left on device");
-    }
-  }
+  const outcome result = either_way(use_error_code, [&](auto&... ec) { out.flush(ec...); });
+  CHECK(result.message == (use_error_code ? "" : "cannot write '" + path.string() + "': No space left on device"));
   CHECK(shorten.injected == 1);
   CHECK(fail.injected == 1);
-  return ec;
+  return result.code;
 }
 
 TEST_CASE("atomic_file: a temporary that cannot be created is reported for the target, both ways") {
@@ -462,16 +468,12 @@ TEST_CASE("atomic_file: a temporary that cannot be created is reported for the t
   const auto target = dir / "settings.ini";
   fault_plan denied{.error = EACCES};
   const armed_faults armed({"posix/io/oc/open"}, denied);
-  std::string message;
-  try {
-    io::atomic_file out(target);
-  } catch (const io::io_error& e) {
-    message = e.what();
+  for (const bool use_error_code : {false, true}) {
+    const outcome result = either_way(use_error_code, [&](auto&... ec) { io::atomic_file out(target, ec...); });
+    CHECK(result.code == std::errc::permission_denied);
+    CHECK(result.message ==
+          (use_error_code ? "" : "cannot create a temporary file for '" + target.string() + "': Permission denied"));
   }
-  CHECK(message == "cannot create a temporary file for '" + target.string() + "': Permission denied");
-  std::error_code ec;
-  io::atomic_file out(target, ec);
-  CHECK(ec == std::errc::permission_denied);
   CHECK(denied.injected == 2);
 }
 
@@ -507,17 +509,7 @@ TEST_CASE("a buffered writer keeps exactly the bytes a failed write did not take
 template <class Stream>
 outcome close_with_fault(Stream& s, const std::string& point, fault_plan& plan, bool use_error_code) {
   const armed_faults armed({point}, plan);
-  outcome result;
-  if (use_error_code) {
-    s.close(result.code);
-    return result;
-  }
-  try {
-    s.close();
-  } catch (const io::io_error& e) {
-    result = {e.code(), e.what()};
-  }
-  return result;
+  return either_way(use_error_code, [&](auto&... ec) { s.close(ec...); });
 }
 
 TEST_CASE("flush and close errors always surface, and a destructor that cannot write does not throw") {
