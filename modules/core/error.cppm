@@ -16,6 +16,7 @@ enum class errc {
   not_seekable,     ///< the stream does not support seeking
   invalid_argument, ///< an argument is out of range (a negative position, a bad mode)
   no_buffer_space,  ///< a fixed-capacity buffer cannot hold the data
+  not_durable,      ///< a commit replaced the file, but syncing its directory failed: a crash may undo it
 };
 
 /// The error category of io::errc, named "io".

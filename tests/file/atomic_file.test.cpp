@@ -10,8 +10,11 @@
 #include <string>
 #include <system_error>
 
+#include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 import io.core;
@@ -27,6 +30,44 @@ namespace {
 
 std::size_t entries(const std::filesystem::path& dir) {
   return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
+}
+
+// Runs `f` in a child process (as nobody when `unprivileged` and the tests run as root) and
+// returns the text it returned; for process-wide settings (limits, identities) a test must not change.
+template <class F>
+std::string in_child(F&& f, bool unprivileged = false) {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(fds[0]);
+    if (unprivileged && ::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+    std::string message;
+    try {
+      message = f();
+    } catch (const std::exception& e) {
+      message = std::string("exception: ") + e.what();
+    }
+    (void)!::write(fds[1], message.data(), message.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buffer[512];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) out.append(buffer, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  return out;
+}
+
+struct stat stat_of(const std::filesystem::path& path) {
+  struct stat info {};
+  REQUIRE(::lstat(path.c_str(), &info) == 0);
+  return info;
 }
 
 } // namespace
@@ -123,14 +164,250 @@ TEST_CASE("a commit that cannot rename reports it both ways and removes the temp
   CHECK(entries(dir.path()) == 1);
 }
 
-TEST_CASE("a target in a missing directory is reported at once, both ways") {
+TEST_CASE("a target in a missing directory is reported at once, both ways, and by every later call") {
   temp_dir dir;
   CHECK_THROWS_AS(io::atomic_file(dir / "no" / "file"), io::io_error);
   std::error_code ec;
   io::atomic_file f(dir / "no" / "file", ec);
   CHECK(ec == std::errc::no_such_file_or_directory);
+  io::write(f, "lost", ec);
+  CHECK(ec == std::errc::no_such_file_or_directory);
+  try {
+    io::write(f, "lost");
+    FAIL("a write after a failed construction did not throw");
+  } catch (const io::io_error& e) {
+    CHECK(e.code() == std::errc::no_such_file_or_directory);
+    CHECK(std::string(e.what()).find((dir / "no" / "file").string()) != std::string::npos);
+  }
+  f.flush(ec);
+  CHECK(ec == std::errc::no_such_file_or_directory);
   f.commit(ec);
-  CHECK(ec == io::errc::closed);
+  CHECK(ec == std::errc::no_such_file_or_directory);
+  CHECK(!std::filesystem::exists(dir / "no"));
+}
+
+TEST_CASE("the temporary of a private target is never readable by another user, even for an instant") {
+  if (::geteuid() != 0) return; // needs a second user: run as root
+  temp_dir dir;
+  const auto target = dir / "secret";
+  write_text(target, "old secret");
+  ::chmod(target.c_str(), 0600);
+  // A watcher as nobody opens every file that appears in the directory, as an attacker with
+  // inotify would, and counts the opens that succeed; it stops at a file named "done".
+  int ready[2];
+  REQUIRE(::pipe(ready) == 0);
+  int result[2];
+  REQUIRE(::pipe(result) == 0);
+  const pid_t watcher = ::fork();
+  REQUIRE(watcher >= 0);
+  if (watcher == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(3);
+    const int watch = ::inotify_init1(IN_CLOEXEC);
+    if (watch < 0 || ::inotify_add_watch(watch, dir.path().c_str(), IN_CREATE) < 0) ::_exit(4);
+    (void)!::write(ready[1], "r", 1);
+    int opened = 0;
+    alignas(inotify_event) char events[4096];
+    for (bool done = false; !done;) {
+      const ssize_t n = ::read(watch, events, sizeof events);
+      if (n <= 0) ::_exit(5);
+      for (char* at = events; at < events + n;) {
+        const auto* event = reinterpret_cast<const inotify_event*>(at);
+        const std::string name = event->len != 0 ? event->name : "";
+        if (name == "done") done = true;
+        const int fd = ::open((dir.path() / name).c_str(), O_RDONLY);
+        if (fd >= 0) opened += name != "done", ::close(fd);
+        at += sizeof(inotify_event) + event->len;
+      }
+    }
+    (void)!::write(result[1], &opened, sizeof opened);
+    ::_exit(0);
+  }
+  ::close(ready[1]);
+  ::close(result[1]);
+  char byte;
+  REQUIRE(::read(ready[0], &byte, 1) == 1);
+  for (int i = 0; i < 300; ++i) {
+    io::atomic_file f(target);
+    io::write(f, "new secret " + std::to_string(i));
+    f.commit();
+  }
+  write_text(dir / "done", "");
+  ::chmod((dir / "done").c_str(), 0644);
+  int opened = -1;
+  REQUIRE(::read(result[0], &opened, sizeof opened) == sizeof opened);
+  ::close(ready[0]);
+  ::close(result[0]);
+  ::waitpid(watcher, nullptr, 0);
+  CHECK(opened == 0);
+  CHECK((stat_of(target).st_mode & 07777) == 0600);
+}
+
+TEST_CASE("a commit keeps the target's owner and group, and its permission bits") {
+  if (::geteuid() != 0) return; // giving a file away needs root
+  temp_dir dir;
+  const auto target = dir / "theirs";
+  write_text(target, "old");
+  REQUIRE(::chown(target.c_str(), 65534, 65534) == 0);
+  REQUIRE(::chmod(target.c_str(), 0640) == 0);
+  io::atomic_file f(target);
+  // Already before the first byte: owner, group and mode are the target's.
+  const struct stat early = stat_of(f.temporary_path());
+  CHECK(early.st_uid == 65534);
+  CHECK(early.st_gid == 65534);
+  CHECK((early.st_mode & 07777) == 0640);
+  io::write(f, "new");
+  f.commit();
+  const struct stat after = stat_of(target);
+  CHECK(after.st_uid == 65534);
+  CHECK(after.st_gid == 65534);
+  CHECK((after.st_mode & 07777) == 0640);
+  // The owner can still read their own file.
+  CHECK(in_child([&] { return read_text(target); }, true) == "new");
+}
+
+TEST_CASE("a commit that cannot keep the owner drops the set-user-ID and set-group-ID bits") {
+  if (::geteuid() != 0) return; // a file of another user, committed by nobody
+  temp_dir dir;
+  REQUIRE(::chmod(dir.path().c_str(), 0777) == 0);
+  const auto target = dir / "tool";
+  write_text(target, "old program");
+  REQUIRE(::chmod(target.c_str(), 06775) == 0); // root's, set-user-ID and set-group-ID
+  const std::string report = in_child(
+      [&]() -> std::string {
+        io::atomic_file f(target);
+        io::write(f, "new program");
+        f.commit();
+        return "committed";
+      },
+      true);
+  REQUIRE(report == "committed");
+  const struct stat after = stat_of(target);
+  CHECK(after.st_uid == 65534);
+  CHECK((after.st_mode & (S_ISUID | S_ISGID)) == 0);
+  CHECK((after.st_mode & S_IRWXG) == 0); // the group's rights were root's group's, not nobody's
+  CHECK((after.st_mode & 0707) == 0705);
+  CHECK(read_text(target) == "new program");
+}
+
+TEST_CASE("a new target gets the permissions open() would give it") {
+  temp_dir dir;
+  const mode_t saved = ::umask(027);
+  {
+    io::atomic_file f(dir / "fresh");
+    io::write(f, "x");
+    f.commit();
+  }
+  ::umask(saved);
+  CHECK((stat_of(dir / "fresh").st_mode & 07777) == 0640);
+}
+
+TEST_CASE("a write that fails midway makes flush and commit refuse, both ways: the target is untouched") {
+  // A file size limit makes writes past 100000 bytes of the temporary fail with EFBIG, as a full
+  // disk would with ENOSPC, after a partial write.
+  temp_dir dir;
+  const auto target = dir / "data";
+  const std::string old_contents = "old contents";
+  for (const bool use_error_code : {true, false}) {
+    for (const std::size_t piece : {std::size_t{300000}, std::size_t{1000}}) { // past the buffer, or within it
+      CAPTURE(use_error_code);
+      CAPTURE(piece);
+      write_text(target, old_contents);
+      const std::string report = in_child([&]() -> std::string {
+        ::signal(SIGXFSZ, SIG_IGN);
+        const rlimit limit{100000, 100000};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        io::atomic_file f(target, 4096);
+        std::string log;
+        const std::string data(piece, 'n');
+        if (use_error_code) {
+          std::error_code ec;
+          for (int i = 0; i < 300 && !ec; ++i) io::write(f, data, ec);
+          log += "write:" + ec.message() + ";";
+          f.flush(ec);
+          log += "flush:" + ec.message() + ";";
+          f.commit(ec);
+          log += "commit:" + ec.message() + ";";
+        } else {
+          try {
+            for (int i = 0; i < 300; ++i) io::write(f, data);
+          } catch (const io::io_error& e) {
+            log += "write:" + e.code().message() + ";";
+          }
+          for (const char* step : {"flush", "commit"}) {
+            try {
+              std::string_view(step) == "flush" ? f.flush() : f.commit();
+              log += std::string(step) + ":Success;";
+            } catch (const io::io_error& e) {
+              log += std::string(step) + ":" + e.code().message() + ";";
+            }
+          }
+        }
+        return log;
+      });
+      const std::string too_large = std::make_error_code(std::errc::file_too_large).message();
+      CHECK(report == "write:" + too_large + ";flush:" + too_large + ";commit:" + too_large + ";");
+      CHECK((read_text(target) == old_contents)); // a boolean: a failure does not print 100 KB
+      CHECK(entries(dir.path()) == 1);
+    }
+  }
+}
+
+TEST_CASE("target names up to the file system's limit work") {
+  temp_dir dir;
+  for (const std::size_t length : {200, 240, 250, 254, 255}) {
+    CAPTURE(length);
+    const auto target = dir / std::string(length, 'n');
+    io::atomic_file f(target);
+    CHECK(f.temporary_path().filename().string().size() <= 255);
+    io::write(f, "long name");
+    std::error_code ec;
+    f.commit(ec);
+    CHECK(!ec);
+    CHECK(read_text(target) == "long name");
+  }
+  CHECK(entries(dir.path()) == 5);
+}
+
+TEST_CASE("a commit through a symbolic link replaces the file it names and keeps the link") {
+  temp_dir dir;
+  std::filesystem::create_directory(dir / "real");
+  write_text(dir / "real" / "config", "old");
+  std::filesystem::create_symlink("real/config", dir / "link");  // relative to the link's directory
+  std::filesystem::create_symlink(dir / "link", dir / "chain"); // a link to a link
+  {
+    io::atomic_file f(dir / "chain");
+    CHECK(f.temporary_path().parent_path() == dir / "real"); // beside the file, for an atomic rename
+    io::write(f, "new");
+    f.commit();
+  }
+  CHECK(std::filesystem::is_symlink(dir / "chain"));
+  CHECK(std::filesystem::is_symlink(dir / "link"));
+  CHECK(read_text(dir / "real" / "config") == "new");
+  // A link to nothing yet: the file it names is created.
+  std::filesystem::create_symlink("real/created", dir / "dangling");
+  io::atomic_file g(dir / "dangling");
+  io::write(g, "made");
+  g.commit();
+  CHECK(std::filesystem::is_symlink(dir / "dangling"));
+  CHECK(read_text(dir / "real" / "created") == "made");
+  // A loop of links is an error, both ways.
+  std::filesystem::create_symlink("loop_b", dir / "loop_a");
+  std::filesystem::create_symlink("loop_a", dir / "loop_b");
+  CHECK_THROWS_AS(io::atomic_file(dir / "loop_a"), io::io_error);
+  std::error_code ec;
+  io::atomic_file h(dir / "loop_a", ec);
+  CHECK(ec == std::errc::too_many_symbolic_link_levels);
+}
+
+TEST_CASE("other hard links of the target keep the old contents") {
+  temp_dir dir;
+  write_text(dir / "a", "old");
+  std::filesystem::create_hard_link(dir / "a", dir / "b");
+  io::atomic_file f(dir / "a");
+  io::write(f, "new");
+  f.commit();
+  CHECK(read_text(dir / "a") == "new");
+  CHECK(read_text(dir / "b") == "old");
 }
 
 TEST_CASE("a writer killed with SIGKILL before commit leaves the target complete and untouched") {
