@@ -134,25 +134,29 @@ void read_exact(S& s, std::span<std::byte> buffer, std::error_code& ec) noexcept
   if (detail::read_until_full(s, buffer, ec) < buffer.size() && !ec) ec = errc::unexpected_eof;
 }
 
-/// Appends the rest of the stream to `out` and returns how many bytes it appended.
-template <readable S, byte_container C>
-std::size_t read_all(S& s, C& out) {
+/// Appends the rest of the stream to `out` and returns how many bytes it appended. An rvalue
+/// stream is read to its end and dropped: `io::read_all<std::string>(io::open(path))`.
+template <class S, byte_container C>
+  requires readable<std::remove_cvref_t<S>>
+std::size_t read_all(S&& s, C& out) {
   detail::throw_errors sink;
   return detail::read_all_into(s, out, sink);
 }
 
 /// Appends the rest of the stream to `out`, reporting errors through `ec`; returns the bytes
 /// appended (those read before an error stay in `out`).
-template <readable S, byte_container C>
-std::size_t read_all(S& s, C& out, std::error_code& ec) noexcept {
+template <class S, byte_container C>
+  requires readable<std::remove_cvref_t<S>>
+std::size_t read_all(S&& s, C& out, std::error_code& ec) noexcept {
   ec.clear();
   return detail::capture(ec, [&] { return detail::read_all_into(s, out, ec); });
 }
 
 /// The rest of the stream, as a std::vector<std::byte> or any other byte_container
 /// (`io::read_all<std::string>(s)`).
-template <byte_container C = std::vector<std::byte>, readable S>
-C read_all(S& s) {
+template <byte_container C = std::vector<std::byte>, class S>
+  requires readable<std::remove_cvref_t<S>>
+C read_all(S&& s) {
   C out;
   io::read_all(s, out);
   return out;

@@ -17,8 +17,10 @@ export import :views.delimiter; // io::detail, for the views
 export import :views.tokens;
 export import :views.lines;
 export import :views.split;
+export import :views.words;
 export import :views.chunks;
 export import :views.bytes;
+export import :read_line;
 export import :sinks.write_to;
 export import :adapters.concat;
 export import :adapters.tee;

@@ -20,6 +20,7 @@ public:
     case errc::not_seekable: return "stream does not support seeking";
     case errc::invalid_argument: return "invalid argument";
     case errc::no_buffer_space: return "no space left in fixed-size buffer";
+    case errc::line_too_long: return "line too long";
     case errc::not_durable: return "new contents in place, but not durable: a crash may undo them";
     }
     return "unknown io error";

@@ -17,6 +17,7 @@ enum class errc {
   invalid_argument, ///< an argument is out of range (a negative position, a bad mode)
   no_buffer_space,  ///< a fixed-capacity buffer cannot hold the data
   not_durable,      ///< a commit replaced the file, but syncing its directory failed: a crash may undo it
+  line_too_long,    ///< a line (or token) is longer than the maximum length asked for
 };
 
 /// The error category of io::errc, named "io".

@@ -83,5 +83,5 @@ TEST_CASE("lines and chunks past 4 GiB: over a buffered file positioned there an
   lines.clear();
   for (const std::string_view line : tail | io::views::lines) lines.emplace_back(line);
   CHECK(lines == expected);
-  CHECK(tail.tell() == 0); // views over memory leave the stream where it was
+  CHECK(tail.tell() == text.size() + 3); // a stream, in memory or not, is consumed
 }

@@ -20,28 +20,40 @@ using io_test::for_each_source;
 using io_test::reference_lines;
 using io_test::trickle_reader;
 
-// Over memory: borrowed forward ranges of string_views; over streams: input ranges, never forward.
-static_assert(std::ranges::forward_range<io::lines_view<io::memory_stream&>>);
-static_assert(std::ranges::borrowed_range<io::lines_view<io::memory_stream&>>);
-static_assert(std::ranges::view<io::lines_view<io::memory_stream&>>);
-static_assert(std::ranges::forward_range<io::lines_view<const io::mapped_file&>>);
+// Over storage: borrowed forward ranges of string_views; over streams (memory_stream included):
+// input ranges that consume them, never forward.
 static_assert(std::ranges::forward_range<io::lines_view<std::string_view>>);
+static_assert(std::ranges::borrowed_range<io::lines_view<std::string_view>>);
+static_assert(std::ranges::borrowed_range<io::lines_view<std::string&>>);
+static_assert(std::ranges::forward_range<io::lines_view<const io::mapped_file&>>);
+static_assert(std::ranges::view<io::lines_view<std::string_view>>);
+static_assert(std::ranges::input_range<io::lines_view<io::memory_stream&>>);
+static_assert(!std::ranges::forward_range<io::lines_view<io::memory_stream&>>);
 static_assert(std::ranges::input_range<io::lines_view<io::file&>>);
 static_assert(!std::ranges::forward_range<io::lines_view<io::file&>>);
 static_assert(!std::ranges::forward_range<io::lines_view<io::buffered_file&>>);
 static_assert(std::ranges::view<io::lines_view<io::file&>>);
+static_assert(std::ranges::view<io::lines_view<io::buffered_file>>);
 static_assert(std::is_same_v<std::ranges::range_value_t<io::lines_view<io::file&>>, std::string_view>);
-static_assert(ranges::forward_range<io::lines_view<io::memory_stream&>>);
-static_assert(ranges::view_<io::lines_view<io::memory_stream&>>);
-static_assert(ranges::borrowed_range<io::lines_view<io::memory_stream&>>);
+static_assert(ranges::forward_range<io::lines_view<std::string_view>>);
+static_assert(ranges::view_<io::lines_view<std::string_view>>);
+static_assert(ranges::borrowed_range<io::lines_view<std::string_view>>);
 static_assert(ranges::input_range<io::lines_view<io::file&>>);
 static_assert(!ranges::forward_range<io::lines_view<io::file&>>);
 static_assert(ranges::view_<io::lines_view<io::file&>>);
-// A view refuses what it would outlive: an rvalue stream, an rvalue string, a string literal.
-static_assert(!io::viewable_source<io::memory_stream>);
-static_assert(!io::viewable_source<std::string>);
+// An rvalue stream or container is owned (a view that owns a std::string is not borrowed); a
+// string literal and a const stream are refused.
+static_assert(io::viewable_source<io::memory_stream>);
+static_assert(io::viewable_source<io::buffered_file>);
+static_assert(io::viewable_source<std::string>);
+static_assert(!std::ranges::borrowed_range<io::lines_view<std::string>>);
+static_assert(std::ranges::forward_range<io::lines_view<std::string>>);
 static_assert(!io::viewable_source<const char (&)[4]>);
+static_assert(!io::viewable_source<const io::memory_stream&>);
 static_assert(io::viewable_source<std::string_view>);
+// The type a pipeline names is the view's own.
+static_assert(std::is_same_v<decltype(std::declval<io::buffered_file&>() | io::views::lines), io::lines_view<io::buffered_file&>>);
+static_assert(std::is_same_v<decltype(std::declval<io::buffered_file>() | io::views::lines), io::lines_view<io::buffered_file>>);
 
 using io_test::collect;
 
@@ -82,23 +94,27 @@ TEST_CASE("a line may be longer than any buffer") {
   });
 }
 
-TEST_CASE("lines over memory are views into the storage that outlive the view") {
+TEST_CASE("lines over storage are views into it that outlive the view") {
   io::memory_stream s("first\nsecond\n");
   std::vector<std::string_view> kept;
-  for (std::string_view line : io::views::lines(s)) kept.push_back(line);
+  for (std::string_view line : io::views::lines(s.view())) kept.push_back(line);
   REQUIRE(kept.size() == 2);
   CHECK(kept[1] == "second");
   CHECK(kept[0].data() == reinterpret_cast<const char*>(s.view().data()));
+  CHECK(s.tell() == 0); // storage: no position moves
   // A borrowed range: an iterator from a temporary view is still good.
-  auto first = std::ranges::begin(io::views::lines(s));
+  auto first = std::ranges::begin(io::views::lines(s.view()));
   CHECK(*first == "first");
 }
 
-TEST_CASE("lines over a memory stream start at its position and leave it alone") {
+TEST_CASE("lines over a memory stream start at its position, scan its storage in place and consume it") {
   io::memory_stream s("skip\nkeep\nthis\n");
   s.seek(5);
-  CHECK(collect(io::views::lines(s)) == std::vector<std::string>{"keep", "this"});
-  CHECK(s.tell() == 5);
+  std::vector<std::string_view> kept;
+  for (std::string_view line : io::views::lines(s)) kept.push_back(line);
+  CHECK(kept == std::vector<std::string_view>{"keep", "this"});
+  CHECK(kept[0].data() == reinterpret_cast<const char*>(s.view().data()) + 5); // no copy
+  CHECK(s.tell() == 15);
 }
 
 TEST_CASE("lines over a buffered stream consume it up to the last line handed out") {
@@ -107,7 +123,7 @@ TEST_CASE("lines over a buffered stream consume it up to the last line handed ou
   for (std::string_view line : io::views::lines(s)) {
     if (line == "b") break;
   }
-  CHECK(io::read_all<std::string>(s) == "b\nc\n");
+  CHECK(io::read_all<std::string>(s) == "c\n"); // right after the last line handed out
 }
 
 TEST_CASE("lines in std::views pipelines, as a prvalue") {

@@ -7,6 +7,7 @@
 #include <range/v3/view/transform.hpp>
 #include <random>
 #include <ranges>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -18,12 +19,14 @@ using io_test::for_each_source;
 using io_test::reference_split;
 using io_test::trickle_reader;
 
-static_assert(std::ranges::forward_range<io::split_view<io::span_stream&>>);
-static_assert(std::ranges::borrowed_range<io::split_view<io::span_stream&>>);
+static_assert(std::ranges::forward_range<io::split_view<std::span<const char>>>);
+static_assert(std::ranges::borrowed_range<io::split_view<std::span<const char>>>);
+static_assert(!std::ranges::forward_range<io::split_view<io::span_stream&>>);
 static_assert(std::ranges::input_range<io::split_view<trickle_reader&>>);
 static_assert(!std::ranges::forward_range<io::split_view<trickle_reader&>>);
 static_assert(ranges::view_<io::split_view<trickle_reader&>>);
 static_assert(ranges::view_<io::split_view<io::span_stream&>>);
+static_assert(ranges::view_<io::split_view<std::string_view>>);
 
 using io_test::collect;
 

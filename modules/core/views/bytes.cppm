@@ -1,4 +1,4 @@
-// io.core:views.bytes — a source as a range of single bytes.
+// io.core:views.bytes — io::views::bytes and io::bytes_view: a source as a range of single bytes.
 module;
 #include <cstddef>
 #include <iterator>
@@ -12,16 +12,34 @@ module;
 #include <range/v3/range_fwd.hpp>
 export module io.core:views.bytes;
 import :concepts;
+import :bytes;
 import :views.source;
 
-export namespace io {
+export namespace io::detail {
 
-/// A readable stream `S` as an input range of std::byte, read a buffer at a time: an increment
-/// is a pointer step, and a refill once per buffer. Errors as for lines: thrown, or stored in the
-/// std::error_code the view was made with, ending the range. (Bytes already in memory are viewed
-/// as a std::span<const std::byte> instead.)
-template <class S>
-class stream_byte_view : public std::ranges::view_interface<stream_byte_view<S>>, public ranges::view_base {
+// The engine of bytes over storage: the storage's bytes, a contiguous range.
+template <class T>
+class storage_bytes {
+public:
+  storage_bytes() = default;
+  storage_bytes(T&& source, std::error_code*) : storage_(std::forward<T>(source)) {}
+  /// The first byte.
+  inline const std::byte* begin() const noexcept { return as_bytes(storage_.text()).data(); }
+  /// Past the last byte.
+  inline const std::byte* end() const noexcept { return begin() + storage_.text().size(); }
+
+  static constexpr bool borrowed = held_storage<T>::borrowed;
+
+private:
+  held_storage<T> storage_;
+};
+
+// The engine of bytes over a stream: an input range read a buffer at a time; an increment is a
+// pointer step, and a refill once per buffer. The bytes walked are taken from the stream at each
+// refill, and, when the view is destroyed, those up to and including the current one: the stream
+// is then right after the last byte handed out.
+template <class T>
+class stream_bytes {
   struct state;
 
 public:
@@ -35,82 +53,89 @@ public:
 
     iterator() = default;
     /// The current byte.
-    std::byte operator*() const noexcept { return *next_; }
+    inline std::byte operator*() const noexcept { return *state_->next; }
     /// Moves to the next byte, refilling the buffer when it is used up.
-    iterator& operator++() {
-      if (++next_ == end_) refill();
+    inline iterator& operator++() {
+      if (++state_->next == state_->end) state_->refill();
       return *this;
     }
     /// Moves to the next byte.
-    void operator++(int) { ++*this; }
+    inline void operator++(int) { ++*this; }
     /// Whether the bytes are all read.
-    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.next_ == a.end_; }
-
-  private:
-    friend stream_byte_view;
-    explicit iterator(state* s) : state_(s), next_(s->chunk.data()), end_(s->chunk.data() + s->chunk.size()) {}
-
-    void refill() {
-      state_->refill();
-      next_ = state_->chunk.data();
-      end_ = next_ + state_->chunk.size();
+    friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept {
+      return a.state_->next == a.state_->end;
     }
 
+  private:
+    friend stream_bytes;
+    inline explicit iterator(state* s) : state_(s) {}
     state* state_ = nullptr;
-    const std::byte* next_ = nullptr;
-    const std::byte* end_ = nullptr;
   };
 
-  stream_byte_view() = default;
-  /// The bytes of `stream`; errors go to *ec when `ec` is set.
-  stream_byte_view(S& stream, std::error_code* ec) : state_(std::make_shared<state>(stream, ec)) {}
+  stream_bytes() = default;
+  stream_bytes(T&& source, std::error_code* ec) : state_(std::make_shared<state>(std::forward<T>(source), ec)) {}
 
   /// Reads the first buffer (on the first call only).
   iterator begin() {
     if (!state_->started) {
       state_->started = true;
-      state_->chunk = state_->input.fill();
+      state_->refill();
     }
     return iterator(state_.get());
   }
   /// The end of the bytes.
   std::default_sentinel_t end() const noexcept { return {}; }
 
-private:
-  struct state {
-    state(S& stream, std::error_code* ec) : input(stream, ec) {}
+  static constexpr bool borrowed = false;
 
-    void refill() {
-      input.consume(chunk.size());
-      chunk = input.fill();
+private:
+  struct state : stream_holder<T> {
+    state(T&& source, std::error_code* ec) : stream_holder<T>(std::forward<T>(source), ec) {}
+    state(const state&) = delete;
+    ~state() {
+      // The current byte was handed out: take it and those before it.
+      if (next != end) this->input.consume(static_cast<std::size_t>(next - chunk) + 1);
     }
 
-    detail::stream_input<S> input;
-    std::span<const std::byte> chunk; // the buffered bytes being walked, consumed at the next refill
+    void refill() {
+      this->input.consume(static_cast<std::size_t>(end - chunk));
+      const std::span<const std::byte> bytes = this->input.fill();
+      chunk = next = bytes.data();
+      end = chunk + bytes.size();
+    }
+
+    const std::byte* chunk = nullptr; // the buffered bytes being walked: [chunk, end)
+    const std::byte* next = nullptr;
+    const std::byte* end = nullptr;
     bool started = false;
   };
 
   std::shared_ptr<state> state_;
 };
 
-} // namespace io
-
-namespace io::detail {
-
 template <class T>
-auto make_bytes(T&& source, std::error_code* ec) {
-  if constexpr (in_memory_source<T>) return memory_bytes(source);
-  else return stream_byte_view<std::remove_reference_t<T>>(source, ec);
-}
+using byte_engine = std::conditional_t<storage_source<T>, storage_bytes<T>, stream_bytes<T>>;
 
 } // namespace io::detail
 
 export namespace io {
 
-/// The view io::views::bytes makes of a `T`: std::span<const std::byte> over memory,
-/// io::stream_byte_view over a stream.
+/// A source `T` as a range of std::byte (what `source | io::views::bytes` is): over storage its
+/// bytes, a contiguous range (borrowed unless it owns an rvalue container); over a stream an
+/// input range that consumes it, read a buffer at a time.
 template <class T>
-using bytes_view = decltype(detail::make_bytes(std::declval<T>(), nullptr));
+class bytes_view : public detail::byte_engine<T>,
+                   public std::ranges::view_interface<bytes_view<T>>,
+                   public ranges::view_base {
+  using engine = detail::byte_engine<T>;
+
+public:
+  bytes_view() = default;
+  /// The bytes of `source`; errors go to *ec when set.
+  bytes_view(T&& source, std::error_code* ec) : engine(std::forward<T>(source), ec) {}
+  using engine::begin;
+  using engine::end;
+};
 
 } // namespace io
 
@@ -120,16 +145,16 @@ export namespace io::views {
 struct bytes_fn {
   /// The bytes of `source`.
   template <class T>
-    requires viewable_source<T>
   auto operator()(T&& source) const {
-    return detail::make_bytes(std::forward<T>(source), nullptr);
+    static_assert(detail::check_source<T>());
+    return bytes_view<T>(std::forward<T>(source), nullptr);
   }
   /// The bytes of `source`; a read error is stored in `ec` and ends the range.
   template <class T>
-    requires viewable_source<T>
   auto operator()(T&& source, std::error_code& ec) const {
+    static_assert(detail::check_source<T>());
     ec.clear();
-    return detail::make_bytes(std::forward<T>(source), &ec);
+    return bytes_view<T>(std::forward<T>(source), &ec);
   }
   /// The adaptor with `ec` bound, for `source | io::views::bytes(ec)`.
   auto operator()(std::error_code& ec) const {
@@ -137,14 +162,18 @@ struct bytes_fn {
   }
   /// `source | io::views::bytes`
   template <class T>
-    requires viewable_source<T>
   friend auto operator|(T&& source, const bytes_fn& bytes) {
     return bytes(std::forward<T>(source));
   }
 };
 
-/// A source as a range of std::byte: over memory a std::span<const std::byte> of it, over a stream
-/// an input range read a buffer at a time. Read errors throw io_error, or go to `ec`.
+/// A source as a range of std::byte: over storage its bytes in place, over a stream an input
+/// range read a buffer at a time that consumes it. Read errors throw io_error, or go to `ec`.
 inline constexpr bytes_fn bytes{};
 
 } // namespace io::views
+
+template <class T>
+inline constexpr bool std::ranges::enable_borrowed_range<io::bytes_view<T>> = io::detail::byte_engine<T>::borrowed;
+template <class T>
+inline constexpr bool ranges::enable_borrowed_range<io::bytes_view<T>> = io::detail::byte_engine<T>::borrowed;

@@ -1,4 +1,4 @@
-// io.core:views.chunks — a source as fixed-size blocks of bytes.
+// io.core:views.chunks — io::views::chunks and io::chunks_view: a source as fixed-size blocks of bytes.
 module;
 #include <algorithm>
 #include <cstddef>
@@ -6,6 +6,7 @@ module;
 #include <memory>
 #include <ranges>
 #include <span>
+#include <string_view>
 #include <system_error>
 #include <type_traits>
 #include <utility>
@@ -15,82 +16,95 @@ export module io.core:views.chunks;
 import :error;
 import :concepts;
 import :detail;
+import :bytes;
 import :views.source;
 
-export namespace io {
+export namespace io::detail {
 
-/// Bytes in memory as spans of `size` bytes (the last may be shorter): a borrowed random-access,
-/// sized range of subspans; no byte is copied.
-class chunk_view : public std::ranges::view_interface<chunk_view>, public ranges::view_base {
+// Storage as spans of `size` bytes (the last may be shorter): random access, no byte copied.
+class storage_chunk_iterator {
 public:
-  /// Walks the chunks.
-  class iterator {
-  public:
-    using value_type = std::span<const std::byte>;
-    using difference_type = std::ptrdiff_t;
-    using iterator_concept = std::random_access_iterator_tag;
-    using iterator_category = std::random_access_iterator_tag;
+  using value_type = std::span<const std::byte>;
+  using difference_type = std::ptrdiff_t;
+  using iterator_concept = std::random_access_iterator_tag;
+  using iterator_category = std::random_access_iterator_tag;
 
-    iterator() = default;
-    /// The current chunk.
-    inline std::span<const std::byte> operator*() const noexcept {
-      const std::size_t offset = index_ * size_;
-      return bytes_.subspan(offset, std::min(size_, bytes_.size() - offset));
-    }
-    /// The chunk `n` steps away.
-    std::span<const std::byte> operator[](difference_type n) const noexcept { return *(*this + n); }
-    inline iterator& operator++() noexcept { return *this += 1; }
-    inline iterator operator++(int) noexcept { iterator before = *this; ++*this; return before; }
-    inline iterator& operator--() noexcept { return *this -= 1; }
-    inline iterator operator--(int) noexcept { iterator before = *this; --*this; return before; }
-    inline iterator& operator+=(difference_type n) noexcept {
-      index_ = static_cast<std::size_t>(static_cast<difference_type>(index_) + n);
-      return *this;
-    }
-    inline iterator& operator-=(difference_type n) noexcept { return *this += -n; }
-    friend inline iterator operator+(iterator i, difference_type n) noexcept { return i += n; }
-    friend inline iterator operator+(difference_type n, iterator i) noexcept { return i += n; }
-    friend inline iterator operator-(iterator i, difference_type n) noexcept { return i -= n; }
-    friend inline difference_type operator-(const iterator& a, const iterator& b) noexcept {
-      return static_cast<difference_type>(a.index_) - static_cast<difference_type>(b.index_);
-    }
-    friend inline bool operator==(const iterator& a, const iterator& b) noexcept { return a.index_ == b.index_; }
-    friend inline auto operator<=>(const iterator& a, const iterator& b) noexcept { return a.index_ <=> b.index_; }
+  storage_chunk_iterator() = default;
+  storage_chunk_iterator(std::span<const std::byte> bytes, std::size_t size, std::size_t index)
+      : bytes_(bytes), size_(size), index_(index) {}
 
-  private:
-    friend chunk_view;
-    iterator(std::span<const std::byte> bytes, std::size_t size, std::size_t index)
-        : bytes_(bytes), size_(size), index_(index) {}
-    std::span<const std::byte> bytes_;
-    std::size_t size_ = 1;
-    std::size_t index_ = 0; // the chunk's number
-  };
-
-  chunk_view() = default;
-  /// `bytes` in chunks of `size` bytes (none when `size` is 0).
-  chunk_view(std::span<const std::byte> bytes, std::size_t size)
-      : bytes_(size == 0 ? bytes.first(0) : bytes), size_(std::max<std::size_t>(size, 1)) {}
-
-  /// The first chunk.
-  inline iterator begin() const noexcept { return {bytes_, size_, 0}; }
-  /// Past the last chunk.
-  inline iterator end() const noexcept { return {bytes_, size_, size()}; }
-  /// The number of chunks.
-  inline std::size_t size() const noexcept { return (bytes_.size() + size_ - 1) / size_; }
+  /// The current chunk.
+  inline std::span<const std::byte> operator*() const noexcept {
+    const std::size_t offset = index_ * size_; // below bytes_.size() for every chunk that exists
+    return bytes_.subspan(offset, std::min(size_, bytes_.size() - offset));
+  }
+  /// The chunk `n` steps away.
+  std::span<const std::byte> operator[](difference_type n) const noexcept { return *(*this + n); }
+  inline storage_chunk_iterator& operator++() noexcept { return *this += 1; }
+  inline storage_chunk_iterator operator++(int) noexcept { storage_chunk_iterator before = *this; ++*this; return before; }
+  inline storage_chunk_iterator& operator--() noexcept { return *this -= 1; }
+  inline storage_chunk_iterator operator--(int) noexcept { storage_chunk_iterator before = *this; --*this; return before; }
+  inline storage_chunk_iterator& operator+=(difference_type n) noexcept {
+    index_ = static_cast<std::size_t>(static_cast<difference_type>(index_) + n);
+    return *this;
+  }
+  inline storage_chunk_iterator& operator-=(difference_type n) noexcept { return *this += -n; }
+  friend inline storage_chunk_iterator operator+(storage_chunk_iterator i, difference_type n) noexcept { return i += n; }
+  friend inline storage_chunk_iterator operator+(difference_type n, storage_chunk_iterator i) noexcept { return i += n; }
+  friend inline storage_chunk_iterator operator-(storage_chunk_iterator i, difference_type n) noexcept { return i -= n; }
+  friend inline difference_type operator-(const storage_chunk_iterator& a, const storage_chunk_iterator& b) noexcept {
+    return static_cast<difference_type>(a.index_) - static_cast<difference_type>(b.index_);
+  }
+  friend inline bool operator==(const storage_chunk_iterator& a, const storage_chunk_iterator& b) noexcept {
+    return a.index_ == b.index_;
+  }
+  friend inline auto operator<=>(const storage_chunk_iterator& a, const storage_chunk_iterator& b) noexcept {
+    return a.index_ <=> b.index_;
+  }
 
 private:
   std::span<const std::byte> bytes_;
   std::size_t size_ = 1;
+  std::size_t index_ = 0; // the chunk's number
 };
 
-/// A readable stream `S` as spans of `size` bytes (the last may be shorter); an input range. A
-/// chunk points into the stream's buffer when the buffer holds a whole chunk, else into the view's
-/// own buffer, and stays valid until the next increment. An unbuffered stream is read straight
-/// into the view's buffer, one chunk at a time. Errors as for lines: thrown, or stored in the
-/// std::error_code the view was made with, ending the range.
-template <class S>
-class stream_chunk_view : public std::ranges::view_interface<stream_chunk_view<S>>, public ranges::view_base {
+// The engine of chunks over storage `T`: a random-access, sized range.
+template <class T>
+class storage_chunks {
+public:
+  storage_chunks() = default;
+  // `size` 0 makes no chunks (reported by the adaptor).
+  storage_chunks(T&& source, std::size_t size, std::error_code*)
+      : storage_(std::forward<T>(source)), size_(std::max<std::size_t>(size, 1)), none_(size == 0) {}
+
+  /// The first chunk.
+  inline storage_chunk_iterator begin() const noexcept { return {bytes(), size_, 0}; }
+  /// Past the last chunk.
+  inline storage_chunk_iterator end() const noexcept { return {bytes(), size_, count()}; }
+
+  static constexpr bool borrowed = held_storage<T>::borrowed;
+
+private:
+  // The number of chunks: ceil(bytes / size), without overflow for any size.
+  inline std::size_t count() const noexcept {
+    const std::size_t n = bytes().size();
+    return n / size_ + (n % size_ != 0);
+  }
+  inline std::span<const std::byte> bytes() const noexcept { return none_ ? std::span<const std::byte>{} : as_bytes(storage_.text()); }
+
+  held_storage<T> storage_;
+  std::size_t size_ = 1;
+  bool none_ = false;
+};
+
+// The engine of chunks over a stream: an input range. A chunk points into the stream's buffer when
+// the buffer holds a whole chunk, else into the view's own buffer, and stays valid until the next
+// increment; each chunk is taken from the stream as it is handed out. An unbuffered stream is read
+// straight into the view's buffer, one chunk at a time, so it is never read ahead.
+template <class T>
+class stream_chunks {
   struct state;
+  using stream_type = std::remove_reference_t<T>;
 
 public:
   /// Walks the chunks; all iterators of a view share its state.
@@ -115,15 +129,14 @@ public:
     friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.state_->done; }
 
   private:
-    friend stream_chunk_view;
+    friend stream_chunks;
     inline explicit iterator(state* s) : state_(s) {}
     state* state_ = nullptr;
   };
 
-  stream_chunk_view() = default;
-  /// The chunks of `size` bytes of `stream` (none when `size` is 0); errors go to *ec when set.
-  stream_chunk_view(S& stream, std::size_t size, std::error_code* ec)
-      : state_(std::make_shared<state>(stream, size, ec)) {}
+  stream_chunks() = default;
+  stream_chunks(T&& source, std::size_t size, std::error_code* ec)
+      : state_(std::make_shared<state>(std::forward<T>(source), size, ec)) {}
 
   /// Reads the first chunk (on the first call only).
   inline iterator begin() {
@@ -136,36 +149,38 @@ public:
   /// The end of the chunks.
   inline std::default_sentinel_t end() const noexcept { return {}; }
 
+  static constexpr bool borrowed = false;
+
 private:
   struct state {
     // A size of 0 makes no chunks.
-    inline state(S& s, std::size_t n, std::error_code* e) : stream(&s), size(n), ec(e), started(n == 0), done(n == 0) {}
+    state(T&& source, std::size_t n, std::error_code* e)
+        : stream(std::forward<T>(source)), size(n), ec(e), started(n == 0), done(n == 0) {}
 
-    S* stream;
+    held<T> stream;
     std::size_t size;
     std::error_code* ec;
     // Page-aligned and allocated at the first chunk that needs it: the kernel copies into an
     // aligned buffer several times faster than into one 16 bytes past a page, where malloc puts it.
-    detail::aligned_buffer own;
-    std::size_t pending = 0;          // bytes of the stream's buffer behind the current chunk
+    aligned_buffer own;
     std::span<const std::byte> current;
     bool started;
     bool done;
 
     inline std::span<std::byte> own_buffer() {
-      if (!own) own = detail::make_aligned_buffer(size);
+      if (!own) own = make_aligned_buffer(size);
       return {own.get(), size};
     }
 
     inline void advance() {
       std::size_t n = 0;
-      if constexpr (buffered_readable<S>) {
-        if (pending != 0) stream->consume(std::exchange(pending, 0));
-        detail::stream_input<S> input(*stream, ec);
+      stream_type& s = stream.get();
+      if constexpr (buffered_readable<stream_type>) {
+        stream_input<stream_type> input(s, ec);
         const std::span<const std::byte> buffered = input.fill();
         if (buffered.size() >= size) { // a whole chunk in the stream's buffer: no copy
           current = buffered.first(size);
-          pending = size;
+          input.consume(size); // the bytes stay in the buffer until the next read
           return;
         }
         n = input.read_full(own_buffer());
@@ -173,7 +188,7 @@ private:
         // Straight into the view's buffer, gathering short reads.
         const std::span<std::byte> out = own_buffer();
         while (n < size) {
-          const std::size_t got = ec ? detail::read(*stream, out.subspan(n), *ec) : stream->read(out.subspan(n));
+          const std::size_t got = ec ? detail::read(s, out.subspan(n), *ec) : s.read(out.subspan(n));
           if (got == 0 || (ec && *ec)) break;
           n += got;
         }
@@ -190,28 +205,37 @@ private:
   std::shared_ptr<state> state_;
 };
 
-} // namespace io
-
-namespace io::detail {
-
 template <class T>
-auto make_chunks(T&& source, std::size_t size, std::error_code* ec) {
-  if (size == 0) {
-    if (ec == nullptr) throw io_error(errc::invalid_argument, "cut chunks of 0 bytes");
-    *ec = errc::invalid_argument;
-  }
-  if constexpr (in_memory_source<T>) return chunk_view(memory_bytes(source), size);
-  else return stream_chunk_view<std::remove_reference_t<T>>(source, size, ec);
+using chunk_engine = std::conditional_t<storage_source<T>, storage_chunks<T>, stream_chunks<T>>;
+
+// A size of 0 cannot cut anything: report it.
+inline void check_chunk_size(std::size_t size, std::error_code* ec) {
+  if (size != 0) return;
+  if (ec == nullptr) throw io_error(errc::invalid_argument, "cut chunks of 0 bytes");
+  *ec = errc::invalid_argument;
 }
 
 } // namespace io::detail
 
 export namespace io {
 
-/// The view io::views::chunks makes of a `T`: io::chunk_view over memory, io::stream_chunk_view
-/// over a stream.
+/// A source `T` as std::span<const std::byte> chunks of a fixed size, the last possibly shorter
+/// (what `source | io::views::chunks(n)` is): over storage a random-access, sized range of
+/// subspans (borrowed unless it owns an rvalue container); over a stream an input range that
+/// consumes it, each chunk valid until the next increment.
 template <class T>
-using chunks_view = decltype(detail::make_chunks(std::declval<T>(), 1, nullptr));
+class chunks_view : public detail::chunk_engine<T>,
+                    public std::ranges::view_interface<chunks_view<T>>,
+                    public ranges::view_base {
+  using engine = detail::chunk_engine<T>;
+
+public:
+  chunks_view() = default;
+  /// The chunks of `size` bytes of `source`; errors go to *ec when set.
+  chunks_view(T&& source, std::size_t size, std::error_code* ec) : engine(std::forward<T>(source), size, ec) {}
+  using engine::begin;
+  using engine::end;
+};
 
 } // namespace io
 
@@ -221,20 +245,22 @@ export namespace io::views {
 struct chunks_fn {
   /// `source` in chunks of `size` bytes.
   template <class T>
-    requires viewable_source<T>
   inline auto operator()(T&& source, std::size_t size) const {
-    return detail::make_chunks(std::forward<T>(source), size, nullptr);
+    static_assert(detail::check_source<T>());
+    detail::check_chunk_size(size, nullptr);
+    return chunks_view<T>(std::forward<T>(source), size, nullptr);
   }
   /// As chunks(source, size), with read errors (and a size of 0) reported through `ec`.
   template <class T>
-    requires viewable_source<T>
   inline auto operator()(T&& source, std::size_t size, std::error_code& ec) const {
+    static_assert(detail::check_source<T>());
     ec.clear();
-    return detail::make_chunks(std::forward<T>(source), size, &ec);
+    detail::check_chunk_size(size, &ec);
+    return chunks_view<T>(std::forward<T>(source), size, &ec);
   }
   /// The adaptor with its size bound, for `source | io::views::chunks(4096)`.
   inline auto operator()(std::size_t size) const {
-    if (size == 0) throw io_error(errc::invalid_argument, "cut chunks of 0 bytes");
+    detail::check_chunk_size(size, nullptr);
     return detail::source_closure{[size](auto&& source) { return chunks_fn{}(std::forward<decltype(source)>(source), size); }};
   }
   /// The adaptor with its size and `ec` bound.
@@ -246,14 +272,14 @@ struct chunks_fn {
 };
 
 /// A source as std::span<const std::byte> chunks of a fixed size, the last possibly shorter.
-/// Over memory a borrowed random-access range of subspans; over a stream an input range whose
-/// spans stay valid until the next increment. Read errors throw io_error, or go to `ec`; a size
-/// of 0 is errc::invalid_argument.
+/// Over storage a random-access range of subspans; over a stream an input range that consumes
+/// it, whose spans stay valid until the next increment. Read errors throw io_error, or go to
+/// `ec`; a size of 0 is errc::invalid_argument.
 inline constexpr chunks_fn chunks{};
 
 } // namespace io::views
 
-template <>
-inline constexpr bool std::ranges::enable_borrowed_range<io::chunk_view> = true;
-template <>
-inline constexpr bool ranges::enable_borrowed_range<io::chunk_view> = true;
+template <class T>
+inline constexpr bool std::ranges::enable_borrowed_range<io::chunks_view<T>> = io::detail::chunk_engine<T>::borrowed;
+template <class T>
+inline constexpr bool ranges::enable_borrowed_range<io::chunks_view<T>> = io::detail::chunk_engine<T>::borrowed;

@@ -1,4 +1,4 @@
-// io.core:views.delimiter — finding a delimiter of one or more bytes; shared by lines and split.
+// io.core:views.delimiter — finding a delimiter of one or more bytes; shared by split and read_until.
 module;
 #include <cstddef>
 #include <cstring>
@@ -10,7 +10,7 @@ export namespace io::detail {
 
 // A delimiter (empty means none). One byte is found with memchr; longer ones with
 // string_view::find. The first byte and the size are kept beside the text, so that the one-byte
-// search, the one run for every line, reads no string.
+// search, the one run for every token, reads no string.
 class delimiter {
 public:
   delimiter() = default;
@@ -18,6 +18,7 @@ public:
 
   inline std::size_t size() const noexcept { return size_; }
   inline bool empty() const noexcept { return size_ == 0; }
+  inline std::string_view text() const noexcept { return text_; }
 
   // The offset of the first delimiter in `text` at or after `from`, or npos.
   inline std::size_t find(std::string_view text, std::size_t from = 0) const noexcept {
@@ -35,11 +36,5 @@ private:
   std::size_t size_ = 0;
   char first_ = '\0';
 };
-
-// Lines end at "\n" and also drop a '\r' before it, so "\r\n" ends a line too.
-inline std::string_view without_carriage_return(std::string_view line, bool strip) noexcept {
-  if (strip && !line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return line;
-}
 
 } // namespace io::detail

@@ -1,18 +1,75 @@
-// io.core:views.lines — io::views::lines: a source as its lines.
+// io.core:views.lines — io::views::lines and io::lines_view: a source as its lines.
 module;
+#include <cstddef>
+#include <cstring>
+#include <ranges>
 #include <string_view>
 #include <system_error>
 #include <utility>
+
+#include <range/v3/range_fwd.hpp>
 export module io.core:views.lines;
 import :views.source;
 import :views.tokens;
 
 export namespace io {
 
-/// The view io::views::lines makes of a `T`: io::token_view over memory, io::stream_token_view
-/// over a stream.
+/// How io::views::lines (and io::read_line) cut lines.
+struct line_options {
+  /// Hand out each line with its terminator ("\n" or "\r\n"), as Python's iteration does.
+  bool keep_ends = false;
+  /// The longest line accepted, not counting its terminator (0: any length). A longer line is
+  /// errc::line_too_long, naming the byte offset where it starts: thrown, or stored in the
+  /// view's std::error_code, ending the range.
+  std::size_t max_length = 0;
+};
+
+} // namespace io
+
+export namespace io::detail {
+
+// Lines end at "\n"; a '\r' before it (or at the very end) is part of the terminator.
+struct line_splitter {
+  bool keep_ends = false;
+
+  inline split_result operator()(std::string_view data, bool at_end) const noexcept {
+    const void* hit = std::memchr(data.data(), '\n', data.size());
+    if (hit != nullptr) [[likely]] {
+      const auto end = static_cast<std::size_t>(static_cast<const char*>(hit) - data.data());
+      const std::size_t content = end != 0 && data[end - 1] == '\r' ? end - 1 : end;
+      if (keep_ends) return {end + 1, data.substr(0, end + 1), true, end + 1 - content};
+      return {end + 1, data.substr(0, content), true, 0};
+    }
+    if (!at_end || data.empty()) return {};
+    const std::size_t content = data.back() == '\r' ? data.size() - 1 : data.size();
+    if (keep_ends) return {data.size(), data, true, data.size() - content};
+    return {data.size(), data.substr(0, content), true, 0};
+  }
+};
+
+} // namespace io::detail
+
+export namespace io {
+
+/// The lines of a source `T` (what `source | io::views::lines` is). Over storage a forward range
+/// of std::string_view into the storage (borrowed unless it owns an rvalue container); over a
+/// stream an input range that consumes the stream: when iteration stops, the stream is right
+/// after the last line handed out (and its terminator), and each line is valid until the next
+/// increment.
 template <class T>
-using lines_view = decltype(detail::make_tokens(std::declval<T>(), "\n", true, nullptr));
+class lines_view : public detail::token_engine<T, detail::line_splitter>,
+                   public std::ranges::view_interface<lines_view<T>>,
+                   public ranges::view_base {
+  using engine = detail::token_engine<T, detail::line_splitter>;
+
+public:
+  lines_view() = default;
+  /// The lines of `source`; errors go to *ec when set.
+  lines_view(T&& source, line_options options, std::error_code* ec)
+      : engine(std::forward<T>(source), detail::line_splitter{options.keep_ends}, options.max_length, ec) {}
+  using engine::begin;
+  using engine::end;
+};
 
 } // namespace io
 
@@ -22,37 +79,68 @@ export namespace io::views {
 struct lines_fn {
   /// The lines of `source`, without their terminators.
   template <class T>
-    requires viewable_source<T>
   auto operator()(T&& source) const {
-    return detail::make_tokens(std::forward<T>(source), "\n", true, nullptr);
+    static_assert(detail::check_source<T>());
+    return lines_view<T>(std::forward<T>(source), {}, nullptr);
   }
-
+  /// The lines of `source`, cut as `options` say.
+  template <class T>
+  auto operator()(T&& source, line_options options) const {
+    static_assert(detail::check_source<T>());
+    return lines_view<T>(std::forward<T>(source), options, nullptr);
+  }
   /// The lines of `source`; a read error is stored in `ec` and ends the range instead of throwing.
   template <class T>
-    requires viewable_source<T>
   auto operator()(T&& source, std::error_code& ec) const {
+    static_assert(detail::check_source<T>());
     ec.clear();
-    return detail::make_tokens(std::forward<T>(source), "\n", true, &ec);
+    return lines_view<T>(std::forward<T>(source), {}, &ec);
+  }
+  /// The lines of `source`, cut as `options` say, with errors stored in `ec`.
+  template <class T>
+  auto operator()(T&& source, line_options options, std::error_code& ec) const {
+    static_assert(detail::check_source<T>());
+    ec.clear();
+    return lines_view<T>(std::forward<T>(source), options, &ec);
   }
 
   /// The adaptor with `ec` bound, for `source | io::views::lines(ec)`.
   auto operator()(std::error_code& ec) const {
     return detail::source_closure{[ec = &ec](auto&& source) { return lines_fn{}(std::forward<decltype(source)>(source), *ec); }};
   }
+  /// The adaptor with options bound, for `source | io::views::lines({.keep_ends = true})`.
+  auto operator()(line_options options) const {
+    return detail::source_closure{
+        [options](auto&& source) { return lines_fn{}(std::forward<decltype(source)>(source), options); }};
+  }
+  /// The adaptor with options and `ec` bound.
+  auto operator()(line_options options, std::error_code& ec) const {
+    return detail::source_closure{[options, ec = &ec](auto&& source) {
+      return lines_fn{}(std::forward<decltype(source)>(source), options, *ec);
+    }};
+  }
 
   /// `source | io::views::lines`
   template <class T>
-    requires viewable_source<T>
   friend auto operator|(T&& source, const lines_fn& lines) {
     return lines(std::forward<T>(source));
   }
 };
 
-/// The lines of a source, each a std::string_view without its "\n" or "\r\n"; a last line without
-/// a terminator counts, empty input has none, and a line may be of any length. Over memory
-/// (memory_stream, span_stream, mapped_file, strings) a borrowed forward range whose views stay
-/// valid with the bytes; over a stream an input range whose views stay valid until the next
+/// The lines of a source, each a std::string_view without its "\n" or "\r\n" (with them, given
+/// `{.keep_ends = true}`); a last line without a terminator counts, empty input has none, and a
+/// line may be of any length unless `max_length` says otherwise. An rvalue source is owned by the
+/// view (`for (auto line : io::open(path) | io::views::lines)`), an lvalue referred to. Over storage
+/// (strings, spans, mapped_file, `memory_stream::view()`) a forward range whose lines stay valid
+/// with the bytes; over a stream an input range that consumes it, each line valid until the next
 /// increment. Read errors throw io_error, or go to `ec` with `lines(source, ec)` / `lines(ec)`.
 inline constexpr lines_fn lines{};
 
 } // namespace io::views
+
+template <class T>
+inline constexpr bool std::ranges::enable_borrowed_range<io::lines_view<T>> =
+    io::detail::token_engine<T, io::detail::line_splitter>::borrowed;
+template <class T>
+inline constexpr bool ranges::enable_borrowed_range<io::lines_view<T>> =
+    io::detail::token_engine<T, io::detail::line_splitter>::borrowed;

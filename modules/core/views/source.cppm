@@ -1,8 +1,10 @@
-// io.core:views.source — what a view reads: bytes already in memory, or a stream read as it goes.
+// io.core:views.source — what a view reads: storage (bytes in memory, scanned in place) or a
+// stream (read as it goes, and consumed); held by reference when an lvalue, owned when an rvalue.
 module;
 #include <algorithm>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <ranges>
 #include <span>
@@ -14,7 +16,7 @@ export module io.core:views.source;
 import :error;
 import :concepts;
 import :detail;
-import :buffered_reader;
+import :buffer;
 
 export namespace io {
 
@@ -25,37 +27,95 @@ concept byte_range = std::ranges::contiguous_range<R> && std::ranges::sized_rang
                      sizeof(std::ranges::range_value_t<R>) == 1 &&
                      std::is_trivially_copyable_v<std::ranges::range_value_t<R>>;
 
-/// What io's views accept: a contiguous_source stream (they scan its unread bytes in place), a
-/// byte_range that outlives the view (an lvalue or a borrowed range), or an lvalue readable
-/// stream (they read it as they go). A character array is refused: a string literal would bring
-/// its terminating '\0'; pass a std::string_view.
+/// Storage a view scans in place and never consumes: a byte_range that is not a stream. An lvalue
+/// or a borrowed range is referred to; an rvalue container (a std::string) is owned by the view.
+/// A character array is not storage: a string literal would bring its terminating '\0'.
 template <class T>
-concept viewable_source =
-    (contiguous_source<std::remove_cvref_t<T>> && std::is_lvalue_reference_v<T>) ||
-    (byte_range<std::remove_cvref_t<T>> && !std::is_array_v<std::remove_reference_t<T>> &&
-     (std::is_lvalue_reference_v<T> || std::ranges::borrowed_range<T>)) ||
-    (readable<std::remove_reference_t<T>> && std::is_lvalue_reference_v<T> && !std::is_const_v<std::remove_reference_t<T>>);
+concept storage_source = byte_range<std::remove_cvref_t<T>> && !readable<std::remove_cvref_t<T>> &&
+                         !std::is_array_v<std::remove_reference_t<T>>;
 
-/// Whether views over `T` scan bytes in memory (forward, borrowed ranges) rather than read a
-/// stream (input ranges).
+/// A stream a view reads and consumes: an lvalue is referred to, an rvalue is moved into the view.
 template <class T>
-concept in_memory_source = viewable_source<T> && (contiguous_source<std::remove_cvref_t<T>> ||
-                                                  byte_range<std::remove_cvref_t<T>>);
+concept stream_source = readable<std::remove_cvref_t<T>> && !std::is_const_v<std::remove_reference_t<T>>;
+
+/// What io's views accept: storage or a stream.
+template <class T>
+concept viewable_source = storage_source<T> || stream_source<T>;
 
 } // namespace io
 
 export namespace io::detail {
 
-// The bytes an in-memory source holds: a stream's unread bytes, or a range's elements.
+// One sentence for each way a source can be refused, so that a refused call says what to write.
 template <class T>
-std::span<const std::byte> memory_bytes(T& source) {
-  if constexpr (contiguous_source<std::remove_cvref_t<T>>) {
-    const std::span<const std::byte> all = source.view();
-    return all.subspan(std::min<std::size_t>(all.size(), source.tell()));
-  } else {
-    return std::as_bytes(std::span(std::ranges::data(source), std::ranges::size(source)));
-  }
+constexpr bool check_source() {
+  using U = std::remove_cvref_t<T>;
+  static_assert(!std::is_array_v<std::remove_reference_t<T>>,
+                "io::views: a character array (a string literal) would bring its terminating '\\0': pass a std::string_view");
+  static_assert(!(readable<U> && std::is_const_v<std::remove_reference_t<T>>),
+                "io::views: a const stream cannot be read: pass it without const");
+  static_assert(viewable_source<T>,
+                "io::views: pass a readable stream (io::file, io::open(path), io::memory_stream, a type with "
+                "read(std::span<std::byte>)) or contiguous bytes (std::string_view, std::span<const std::byte>, "
+                "io::mapped_file); a std::istream is neither");
+  return true;
 }
+
+// A source held by a view: a pointer to an lvalue, the object itself for an rvalue (moved in).
+template <class T>
+class held {
+  static constexpr bool refers = std::is_lvalue_reference_v<T>;
+  using object = std::remove_reference_t<T>;
+
+public:
+  explicit held(T&& source) : value_(make(std::forward<T>(source))) {}
+  inline object& get() noexcept {
+    if constexpr (refers) return *value_;
+    else return value_;
+  }
+  inline const object& get() const noexcept {
+    if constexpr (refers) return *value_;
+    else return value_;
+  }
+
+private:
+  static auto make(T&& source) {
+    if constexpr (refers) return std::addressof(source);
+    else return object(std::move(source));
+  }
+  std::conditional_t<refers, object*, object> value_;
+};
+
+// The bytes of storage, as a string_view.
+template <class R>
+std::string_view storage_text(const R& storage) noexcept {
+  return {reinterpret_cast<const char*>(std::ranges::data(storage)), std::ranges::size(storage)};
+}
+
+// Storage as a view holds it: a string_view for an lvalue or a borrowed range (the bytes outlive
+// the view), the container itself for an rvalue one.
+template <class T>
+class held_storage {
+  static constexpr bool owns = !std::is_lvalue_reference_v<T> && !std::ranges::borrowed_range<T>;
+
+public:
+  held_storage() = default;
+  explicit held_storage(T&& storage) {
+    if constexpr (owns) owned_ = std::move(storage);
+    else text_ = storage_text(storage);
+  }
+  inline std::string_view text() const noexcept {
+    if constexpr (owns) return storage_text(owned_);
+    else return text_;
+  }
+
+  // Views over it are borrowed when it does not own the bytes.
+  static constexpr bool borrowed = !owns;
+
+private:
+  std::conditional_t<owns, std::remove_cvref_t<T>, std::string_view> owned_{};
+  std::string_view text_;
+};
 
 // An adaptor with its arguments bound, waiting for a source: `source | closure`, `closure(source)`.
 template <class F>
@@ -63,36 +123,79 @@ struct source_closure {
   F make;
 
   template <class T>
-    requires viewable_source<T>
   auto operator()(T&& source) const {
+    static_assert(check_source<T>());
     return make(std::forward<T>(source));
   }
 
   template <class T>
-    requires viewable_source<T>
   friend auto operator|(T&& source, const source_closure& closure) {
+    static_assert(check_source<T>());
     return closure.make(std::forward<T>(source));
   }
 };
 
-// How a view reads a stream: through the stream's own buffer when it is buffered_readable, else
-// through a buffer of the view's. Errors are thrown, or stored in *ec and end the range.
+// How a view reads a stream `S`: through the stream's own buffer when it is buffered_readable,
+// else through a buffer of the view's. Errors are thrown, or stored in *ec and end the range.
+// Over an unbuffered stream the view reads ahead; when it is destroyed it gives back (seeks over)
+// what it did not hand out, when the stream can seek, so that the stream's position is right after
+// the last element handed out.
 template <class S>
 class stream_input {
 public:
   static constexpr std::size_t own_buffer_size = 64 * 1024;
+  static constexpr bool buffered = buffered_readable<S>;
 
-  stream_input(S& stream, std::error_code* ec) : source_(make_source(stream)), ec_(ec) {}
+  stream_input(S& stream, std::error_code* ec) : stream_(&stream), ec_(ec) {
+    if constexpr (!buffered) buffer_ = std::make_unique<byte_buffer>(own_buffer_size);
+  }
+  stream_input(const stream_input&) = delete;
+  stream_input& operator=(const stream_input&) = delete;
+
+  ~stream_input() {
+    if constexpr (!buffered && seekable<S>) {
+      if (window_.size() != 0) {
+        std::error_code ignored;
+        detail::seek(*stream_, -static_cast<std::int64_t>(window_.size()), whence::current, ignored);
+      }
+    }
+  }
 
   // The buffered bytes, refilled when none are left; empty at the end or after a stored error.
-  std::span<const std::byte> fill() {
-    if (ec_ == nullptr) return source_.fill();
-    const std::span<const std::byte> bytes = detail::fill(source_, *ec_);
-    return *ec_ ? std::span<const std::byte>{} : bytes;
+  inline std::span<const std::byte> fill() {
+    if constexpr (buffered) {
+      if (ec_ == nullptr) return stream_->fill();
+      const std::span<const std::byte> bytes = detail::fill(*stream_, *ec_);
+      return *ec_ ? std::span<const std::byte>{} : bytes;
+    } else {
+      if (ec_ == nullptr) {
+        throw_errors sink;
+        return window_.fill(*stream_, *buffer_, sink);
+      }
+      const std::span<const std::byte> bytes = window_.fill(*stream_, *buffer_, *ec_);
+      return *ec_ ? std::span<const std::byte>{} : bytes;
+    }
   }
-  void consume(std::size_t n) { source_.consume(n); }
+  inline void consume(std::size_t n) {
+    if constexpr (buffered) stream_->consume(n);
+    else window_.consume(n);
+  }
   // Whether a read failed and the error was stored.
-  bool failed() const noexcept { return ec_ != nullptr && static_cast<bool>(*ec_); }
+  inline bool failed() const noexcept { return ec_ != nullptr && static_cast<bool>(*ec_); }
+  // Where errors go: nullptr when they are thrown.
+  inline std::error_code* error_sink() const noexcept { return ec_; }
+  inline S& stream() noexcept { return *stream_; }
+
+  // The stream's position as the view sees it (behind the stream's own by the view's read-ahead),
+  // or `fallback` when the stream cannot tell.
+  std::uint64_t position(std::uint64_t fallback) {
+    if constexpr (seekable<S>) {
+      std::error_code ec;
+      const std::uint64_t at = detail::tell(*stream_, ec);
+      if (!ec) return at - (buffered ? 0 : window_.size());
+    }
+    return fallback;
+  }
 
   // Reads into `out` until it is full or the stream ends; returns the count.
   std::size_t read_full(std::span<std::byte> out) {
@@ -109,15 +212,20 @@ public:
   }
 
 private:
-  using source_type = std::conditional_t<buffered_readable<S>, S&, buffered_reader<S&>>;
-
-  static source_type make_source(S& stream) {
-    if constexpr (buffered_readable<S>) return stream;
-    else return buffered_reader<S&>(stream, own_buffer_size);
-  }
-
-  source_type source_;
+  S* stream_;
   std::error_code* ec_;
+  std::unique_ptr<byte_buffer> buffer_; // only for an unbuffered stream
+  read_window window_;
+};
+
+// The shared state of a view over a stream: the held stream (first, so that it outlives the
+// input that reads it) and the input.
+template <class T>
+struct stream_holder {
+  using stream_type = std::remove_reference_t<T>;
+  stream_holder(T&& source, std::error_code* ec) : stream(std::forward<T>(source)), input(stream.get(), ec) {}
+  held<T> stream;
+  stream_input<stream_type> input;
 };
 
 } // namespace io::detail

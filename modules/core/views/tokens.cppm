@@ -1,9 +1,10 @@
-// io.core:views.tokens — the views behind lines and split: tokens ended by a delimiter, in memory
-// (a borrowed forward range) or read from a stream (an input range).
+// io.core:views.tokens — the engine behind every token view (lines, split, words, tokens): a
+// splitter cuts tokens out of bytes; over storage a borrowed forward range, over a stream an input
+// range that consumes the stream as it goes. Also io::views::tokens, for a user's splitter.
 module;
 #include <algorithm>
 #include <cstddef>
-#include <cstring>
+#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <ranges>
@@ -12,114 +13,175 @@ module;
 #include <string_view>
 #include <system_error>
 #include <type_traits>
+#include <utility>
 
 #include <range/v3/range_fwd.hpp>
 export module io.core:views.tokens;
+import :error;
 import :concepts;
+import :detail;
 import :bytes;
 import :views.source;
-import :views.delimiter;
 
 // Member functions defined inside a class in a module interface are not implicitly inline
 // ([dcl.inline]/7 in C++20): the hot ones say `inline` so that importers can inline them.
 export namespace io {
 
-/// The tokens of a block of bytes in memory, each ended by a delimiter (dropped) or by the end of
-/// the block; an empty block, or an empty delimiter, has none. A borrowed forward range of std::string_view pointing into
-/// the block: the views stay valid as long as the bytes do, after the view is gone.
-class token_view : public std::ranges::view_interface<token_view>, public ranges::view_base {
+/// What a splitter tells a token view about the bytes it was shown: skip `advance` of them and,
+/// when `found`, hand out `token` (a part of those bytes). Nothing found and nothing to skip asks
+/// for more bytes; at the end of the data, it ends the range. `terminator` counts the bytes at
+/// the end of `token` that a maximum length does not count (a kept line ending).
+struct split_result {
+  std::size_t advance = 0;     ///< bytes to move past
+  std::string_view token = {}; ///< the token, when found
+  bool found = false;          ///< whether there is a token
+  std::size_t terminator = 0;  ///< bytes of `token` that end it, not counted by a maximum length
+};
+
+/// A splitter: called with the bytes at hand and whether they are the last, returns a
+/// split_result (Go's bufio.SplitFunc, without the copy). It must not ask for more bytes and then
+/// end a token within the bytes it was shown.
+template <class F>
+concept splitter = std::copy_constructible<F> && std::is_nothrow_move_constructible_v<F> &&
+                   requires(const F& f, std::string_view data, bool at_end) {
+                     { f(data, at_end) } -> std::same_as<split_result>;
+                   };
+
+} // namespace io
+
+export namespace io::detail {
+
+// Reports a token longer than `max_length` that starts at byte `offset`: thrown, or stored.
+inline void report_too_long(std::error_code* ec, std::uint64_t offset, std::size_t max_length, std::string_view path) {
+  if (ec != nullptr) {
+    *ec = errc::line_too_long;
+    return;
+  }
+  std::string operation = "read the token at offset " + std::to_string(offset);
+  if (!path.empty()) operation += " of {}";
+  operation += " (longer than " + std::to_string(max_length) + " bytes)";
+  throw io_error(errc::line_too_long, operation, path);
+}
+
+// A splitter that hands out a token must move past at least one byte, or it would hand it out forever.
+inline void report_no_progress(std::error_code* ec) {
+  if (ec != nullptr) {
+    *ec = errc::invalid_argument;
+    return;
+  }
+  throw io_error(errc::invalid_argument, "split: a token was handed out without advancing");
+}
+
+// A token longer than the limit (0: none), not counting its terminator.
+inline bool too_long(const split_result& r, std::size_t max_length) noexcept {
+  return max_length != 0 && r.token.size() - r.terminator > max_length;
+}
+
+// Tokens over storage: a forward iterator that carries its own splitter, so it outlives the view.
+template <class F>
+class storage_token_iterator {
 public:
-  /// Walks the tokens; holds everything it needs, so it outlives the view.
-  class iterator {
-  public:
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using iterator_concept = std::forward_iterator_tag;
-    using iterator_category = std::forward_iterator_tag;
+  using value_type = std::string_view;
+  using difference_type = std::ptrdiff_t;
+  using iterator_concept = std::forward_iterator_tag;
+  using iterator_category = std::forward_iterator_tag;
 
-    iterator() = default;
+  storage_token_iterator() = default;
+  storage_token_iterator(std::string_view all, const F& split, std::size_t max_length, std::error_code* ec)
+      : origin_(all.data()), rest_(all), split_(split), max_length_(max_length), ec_(ec) {
+    next();
+  }
 
-    /// The current token.
-    inline std::string_view operator*() const noexcept { return token_; }
+  /// The current token.
+  inline std::string_view operator*() const noexcept { return token_; }
+  /// Moves to the next token.
+  inline storage_token_iterator& operator++() {
+    next();
+    return *this;
+  }
+  /// Moves to the next token, returning the iterator as it was.
+  inline storage_token_iterator operator++(int) {
+    storage_token_iterator before = *this;
+    next();
+    return before;
+  }
+  /// Iterators at the same token are equal.
+  friend inline bool operator==(const storage_token_iterator& a, const storage_token_iterator& b) noexcept {
+    return a.done_ == b.done_ && (a.done_ || a.rest_.data() == b.rest_.data());
+  }
+  /// Whether the tokens are all walked.
+  friend inline bool operator==(const storage_token_iterator& a, std::default_sentinel_t) noexcept { return a.done_; }
 
-    /// Moves to the next token.
-    inline iterator& operator++() {
-      next();
-      return *this;
-    }
-    /// Moves to the next token, returning the iterator as it was.
-    inline iterator operator++(int) {
-      iterator before = *this;
-      next();
-      return before;
-    }
-
-    /// Iterators at the same token are equal.
-    friend inline bool operator==(const iterator& a, const iterator& b) noexcept {
-      return a.done_ == b.done_ && (a.done_ || a.token_.data() == b.token_.data());
-    }
-    /// Whether the tokens are all walked.
-    friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.done_; }
-
-  private:
-    friend token_view;
-    iterator(std::string_view rest, const detail::delimiter& delimiter, bool strip_cr)
-        : rest_(rest), delimiter_(delimiter), strip_cr_(strip_cr) {
-      next();
-    }
-
-    inline void next() {
-      if (rest_.empty()) {
-        done_ = true;
-        token_ = {};
+private:
+  inline void next() {
+    for (;;) {
+      if (rest_.empty()) return finish();
+      const split_result r = split_(rest_, true);
+      if (r.found) {
+        if (r.advance == 0) [[unlikely]] {
+          report_no_progress(ec_);
+          return finish();
+        }
+        if (too_long(r, max_length_)) [[unlikely]] {
+          report_too_long(ec_, static_cast<std::uint64_t>(r.token.data() - origin_), max_length_, {});
+          return finish();
+        }
+        token_ = r.token;
+        rest_.remove_prefix(std::min(r.advance, rest_.size()));
         return;
       }
-      const std::size_t end = delimiter_.find(rest_);
-      if (end == std::string_view::npos) {
-        token_ = rest_;
-        rest_ = rest_.substr(rest_.size());
-      } else {
-        token_ = std::string_view(rest_.data(), end);
-        rest_.remove_prefix(end + delimiter_.size());
-      }
-      token_ = detail::without_carriage_return(token_, strip_cr_);
+      if (r.advance == 0) return finish();
+      rest_.remove_prefix(std::min(r.advance, rest_.size()));
     }
+  }
+  inline void finish() noexcept {
+    done_ = true;
+    token_ = {};
+    rest_ = {};
+  }
 
-    std::string_view rest_;
-    std::string_view token_;
-    detail::delimiter delimiter_;
-    bool strip_cr_ = false;
-    bool done_ = false;
-  };
+  const char* origin_ = nullptr;
+  std::string_view rest_;
+  std::string_view token_;
+  F split_{};
+  std::size_t max_length_ = 0;
+  std::error_code* ec_ = nullptr;
+  bool done_ = false;
+};
 
-  token_view() = default;
-  /// The tokens of `block` ended by `delimiter` (not empty); with `strip_cr`, a '\r' ending a
-  /// token is dropped too.
-  token_view(std::span<const std::byte> block, std::string_view delimiter, bool strip_cr)
-      : block_(as_string_view(block)), delimiter_(delimiter), strip_cr_(strip_cr) {}
+// The engine of a token view over storage `T`: holds it (or owns an rvalue container).
+template <class T, class F>
+class storage_tokens {
+public:
+  storage_tokens() = default;
+  storage_tokens(T&& source, F split, std::size_t max_length, std::error_code* ec)
+      : storage_(std::forward<T>(source)), split_(std::move(split)), max_length_(max_length), ec_(ec) {}
 
   /// The first token.
-  inline iterator begin() const { return iterator(delimiter_.empty() ? std::string_view() : block_, delimiter_, strip_cr_); }
+  inline storage_token_iterator<F> begin() const { return {storage_.text(), split_, max_length_, ec_}; }
   /// The end of the tokens.
   inline std::default_sentinel_t end() const noexcept { return {}; }
 
+  static constexpr bool borrowed = held_storage<T>::borrowed;
+
 private:
-  std::string_view block_;
-  detail::delimiter delimiter_;
-  bool strip_cr_ = false;
+  held_storage<T> storage_;
+  F split_{};
+  std::size_t max_length_ = 0;
+  std::error_code* ec_ = nullptr;
 };
 
-/// The tokens of a readable stream `S`, each ended by a delimiter or by the end of the stream; an
-/// input range of std::string_view. A token points into the stream's buffer (or, when it crosses
-/// the buffer's end, into the view's own copy) and stays valid until the next increment. Read
-/// errors throw io_error, or, when the view was made with a std::error_code, are stored there and
-/// end the range. The stream's position afterwards is at the start of the last token handed out.
-template <class S>
-class stream_token_view : public std::ranges::view_interface<stream_token_view<S>>, public ranges::view_base {
+// The engine of a token view over a stream: all iterators share one state (an input range). Each
+// token is taken from the stream (consumed) as it is handed out, so the stream's position is
+// always right after the last token handed out; the token itself points into the stream's buffer
+// (still intact after consume) or, when it crossed the buffer's end, into a copy, and stays valid
+// until the next increment or the next call on the stream.
+template <class T, class F>
+class stream_tokens {
   struct state;
 
 public:
-  /// Walks the tokens; all iterators of a view share its state (an input range).
+  /// Walks the tokens.
   class iterator {
   public:
     using value_type = std::string_view;
@@ -138,72 +200,81 @@ public:
     }
     /// Moves to the next token.
     inline void operator++(int) { state_->advance(); }
-
     /// Whether the tokens are all read.
     friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.state_->done; }
 
   private:
-    friend stream_token_view;
+    friend stream_tokens;
     inline explicit iterator(state* s) : state_(s) {}
     state* state_ = nullptr;
   };
 
-  stream_token_view() = default;
-  /// The tokens of `stream` ended by `delimiter` (not empty); errors go to *ec when `ec` is set.
-  stream_token_view(S& stream, std::string_view delimiter, bool strip_cr, std::error_code* ec)
-      : state_(std::make_shared<state>(stream, delimiter, strip_cr, ec)) {}
+  stream_tokens() = default;
+  stream_tokens(T&& source, F split, std::size_t max_length, std::error_code* ec)
+      : state_(std::make_shared<state>(std::forward<T>(source), std::move(split), max_length, ec)) {}
 
-  /// Reads the first token (on the first call only).
+  /// Reads the first token (on the first call only); none when making the view reported an error.
   inline iterator begin() {
     if (!state_->started) {
       state_->started = true;
-      state_->advance();
+      if (state_->input.failed()) state_->finish();
+      else state_->advance();
     }
     return iterator(state_.get());
   }
   /// The end of the tokens.
   inline std::default_sentinel_t end() const noexcept { return {}; }
 
-private:
-  struct state {
-    state(S& stream, std::string_view delimiter, bool strip, std::error_code* ec)
-        : input(stream, ec), delimiter(delimiter), strip_cr(strip) {}
+  static constexpr bool borrowed = false;
 
-    detail::stream_input<S> input;
-    detail::delimiter delimiter;
-    bool strip_cr;
-    // The stream's buffered bytes not consumed yet, scanned in place: the common case hands out
-    // a token from here without a copy and without asking the stream again.
-    std::string_view window;
-    // Bytes at the front of `window` behind the current token (and its delimiter), consumed at
-    // the next advance so that the token stays valid until then.
-    std::size_t pending = 0;
-    // A token that crossed the end of the stream's buffer, copied out. With buffers smaller than
-    // the delimiter, later tokens may come along: [store_begin, size) is not handed out yet.
+private:
+  struct state : stream_holder<T> {
+    state(T&& source, F s, std::size_t max, std::error_code* ec)
+        : stream_holder<T>(std::forward<T>(source), ec), split(std::move(s)), max_length(max) {}
+
+    F split;
+    std::size_t max_length;
+    // Bytes taken from the stream for a token that crossed the buffer's end: [store_begin, size)
+    // are not handed out yet. `need_more`: the splitter has seen them and asked for more.
     std::string store;
     std::size_t store_begin = 0;
+    bool need_more = false;
+    std::uint64_t consumed = 0; // bytes taken from the stream, for error offsets
     std::string_view current;
     bool started = false;
     bool done = false;
 
-    inline void yield(std::string_view token) { current = detail::without_carriage_return(token, strip_cr); }
-
-    inline void finish() {
+    inline void take(std::size_t n) {
+      this->input.consume(n);
+      consumed += n;
+    }
+    inline void finish() noexcept {
       done = true;
       current = {};
     }
+    // Hands out `r.token` unless it is too long; `consumed_end` is where the bytes taken from the
+    // stream end, in the buffer the token points into.
+    inline void yield(const split_result& r, const char* consumed_end) {
+      if (r.advance == 0) [[unlikely]] {
+        finish();
+        return report_no_progress(this->input.error_sink());
+      }
+      if (too_long(r, max_length)) [[unlikely]]
+        return refuse(static_cast<std::size_t>(consumed_end - r.token.data()));
+      current = r.token;
+    }
 
     inline void advance() {
-      // The common case, small enough to inline into the caller's loop: nothing stored is left
-      // to hand out, and the next token ends inside the window after the current one.
-      if (pending != 0 && store_begin >= store.size()) {
-        input.consume(pending);
-        window.remove_prefix(pending);
-        pending = 0;
-        const std::size_t end = delimiter.find(window);
-        if (end != std::string_view::npos) {
-          pending = end + delimiter.size();
-          return yield(std::string_view(window.data(), end));
+      // The common case, small enough to inline into the caller's loop: nothing stored, and the
+      // next token ends inside the stream's buffer.
+      if (store.empty()) [[likely]] {
+        const std::string_view window = as_string_view(this->input.fill());
+        if (!window.empty()) [[likely]] {
+          const split_result r = split(window, false);
+          if (r.found) [[likely]] {
+            take(r.advance);
+            return yield(r, window.data() + r.advance);
+          }
         }
       }
       advance_slow();
@@ -211,112 +282,146 @@ private:
 
     // Kept out of line so that advance() stays small enough to inline.
     [[gnu::noinline]] void advance_slow() {
-      if (delimiter.empty()) return finish();
-      if (pending != 0) {
-        input.consume(pending);
-        window.remove_prefix(pending);
-        pending = 0;
-      }
-      if (store_begin < store.size()) {
-        const std::string_view left = std::string_view(store).substr(store_begin);
-        const std::size_t end = delimiter.find(left);
-        if (end != std::string_view::npos) {
-          store_begin += end + delimiter.size();
-          return yield(left.substr(0, end));
-        }
-        store.erase(0, store_begin); // the start of a token, searched already: keep it, read on
-        store_begin = 0;
-        return accumulate(store.size());
-      }
-      store.clear();
-      store_begin = 0;
-      if (window.empty()) {
-        window = as_string_view(input.fill());
-        if (window.empty()) return finish();
-      }
-      const std::size_t end = delimiter.find(window);
-      if (end != std::string_view::npos) {
-        pending = end + delimiter.size();
-        return yield(std::string_view(window.data(), end));
-      }
-      // The token runs past the buffer's end: copy its start out and read on.
-      store.assign(window);
-      input.consume(window.size());
-      window = {};
-      accumulate(store.size());
-    }
-
-    // Reads buffers until the token in `store` (searched up to `searched` bytes) ends.
-    inline void accumulate(std::size_t searched) {
-      const std::size_t d = delimiter.size();
       for (;;) {
-        const std::string_view text = as_string_view(input.fill());
-        if (text.empty()) {
-          if (store.empty() || input.failed()) return finish(); // no half token after an error
-          store_begin = store.size();
-          return yield(store);
+        if (store_begin >= store.size()) {
+          store.clear();
+          store_begin = 0;
+          need_more = false;
         }
-        if (text.size() >= d) {
-          // A delimiter may straddle the two: its start in store's tail, its end in `text`.
-          if (d > 1) {
-            const std::size_t tail = std::min(store.size(), d - 1);
-            const std::string probe = store.substr(store.size() - tail) + std::string(text.substr(0, d - 1));
-            const std::size_t at = delimiter.find(probe);
-            if (at != std::string_view::npos) {
-              store.resize(store.size() - tail + at);
-              return yield_stored(text, at + d - tail);
-            }
+        if (store.empty()) {
+          const std::string_view window = as_string_view(this->input.fill());
+          if (window.empty()) return finish(); // the end, or a stored error
+          const split_result r = split(window, false);
+          if (r.found) {
+            take(r.advance);
+            return yield(r, window.data() + r.advance);
           }
-          const std::size_t end = delimiter.find(text);
-          if (end != std::string_view::npos) {
-            store.append(text.substr(0, end));
-            return yield_stored(text, end + d);
+          if (r.advance != 0) {
+            take(std::min(r.advance, window.size()));
+            continue;
           }
-          store.append(text);
-          input.consume(text.size());
-          searched = store.size();
+          if (max_length != 0 && window.size() > max_length + 1) return refuse(0);
+          // The token runs past the buffer's end: copy its start out and read on.
+          store.assign(window);
+          take(window.size());
+          need_more = true;
           continue;
         }
-        // A buffer smaller than the delimiter: gather into the store and search there.
-        const std::size_t from = searched >= d ? searched - d + 1 : 0;
-        store.append(text);
-        input.consume(text.size());
-        searched = store.size();
-        const std::size_t end = delimiter.find(store, from);
-        if (end != std::string_view::npos) {
-          store_begin = end + d;
-          return yield(std::string_view(store).substr(0, end));
+        if (!need_more) {
+          const std::string_view data = std::string_view(store).substr(store_begin);
+          const split_result r = split(data, false);
+          if (r.found || r.advance != 0) {
+            store_begin += std::min(r.advance, data.size());
+            if (r.found) return yield(r, store.data() + store.size());
+            continue;
+          }
+          need_more = true;
         }
+        // Show the splitter the stored bytes and the stream's next buffer, taking from the stream
+        // only what the token uses.
+        const std::string_view text = as_string_view(this->input.fill());
+        if (this->input.failed()) return finish(); // no half token after an error
+        const bool at_end = text.empty();
+        const std::size_t old = store.size();
+        store.append(text);
+        const std::string_view data = std::string_view(store).substr(store_begin);
+        const split_result r = split(data, at_end);
+        if (!r.found && r.advance == 0) {
+          if (at_end) return finish();
+          take(text.size());
+          if (max_length != 0 && data.size() > max_length + 1) return refuse(data.size());
+          continue;
+        }
+        const std::size_t end = store_begin + std::min(r.advance, data.size());
+        if (end >= old) {
+          take(end - old);
+          store.resize(end); // the token stays where it is: no reallocation
+        } else {
+          take(text.size());
+        }
+        store_begin = end;
+        need_more = false;
+        if (r.found) return yield(r, store.data() + store.size());
       }
     }
 
-    // Hands out the token completed in `store`; the first `used` bytes of `text`, the stream's
-    // buffer, held its end and the delimiter, and the rest of `text` is scanned in place next.
-    inline void yield_stored(std::string_view text, std::size_t used) {
-      store_begin = store.size();
-      window = text;
-      pending = used;
-      yield(store);
+    // Ends the range at a token longer than the limit; `taken` of its bytes were consumed.
+    [[gnu::noinline]] void refuse(std::size_t taken) {
+      const std::uint64_t offset = this->input.position(consumed) - taken;
+      finish();
+      store.clear();
+      store_begin = 0;
+      report_too_long(this->input.error_sink(), offset, max_length, path_of(this->input.stream()));
     }
   };
 
   std::shared_ptr<state> state_;
 };
 
-} // namespace io
-
-export namespace io::detail {
-
-// The token view over `source`: in place over memory, read as it goes over a stream.
-template <class T>
-auto make_tokens(T&& source, std::string_view delimiter, bool strip_cr, std::error_code* ec) {
-  if constexpr (in_memory_source<T>) return token_view(memory_bytes(source), delimiter, strip_cr);
-  else return stream_token_view<std::remove_reference_t<T>>(source, delimiter, strip_cr, ec);
-}
+// The engine of a token view over `T`: in place over storage, read as it goes over a stream.
+template <class T, class F>
+using token_engine = std::conditional_t<storage_source<T>, storage_tokens<T, F>, stream_tokens<T, F>>;
 
 } // namespace io::detail
 
-template <>
-inline constexpr bool std::ranges::enable_borrowed_range<io::token_view> = true;
-template <>
-inline constexpr bool ranges::enable_borrowed_range<io::token_view> = true;
+export namespace io {
+
+/// The tokens a user's splitter cuts out of a source `T` (io::views::tokens): over storage a
+/// forward range of std::string_view into the storage (borrowed unless it owns an rvalue
+/// container), over a stream an input range that consumes it, each token valid until the next
+/// increment.
+template <class T, class F>
+class tokens_view : public detail::token_engine<T, F>,
+                    public std::ranges::view_interface<tokens_view<T, F>>,
+                    public ranges::view_base {
+public:
+  tokens_view() = default;
+  /// The tokens `split` cuts out of `source`; errors go to *ec when set.
+  tokens_view(T&& source, F split, std::error_code* ec = nullptr)
+      : detail::token_engine<T, F>(std::forward<T>(source), std::move(split), 0, ec) {}
+  using detail::token_engine<T, F>::begin;
+  using detail::token_engine<T, F>::end;
+};
+
+} // namespace io
+
+export namespace io::views {
+
+/// The adaptor behind io::views::tokens.
+struct tokens_fn {
+  /// The tokens `split` cuts out of `source`.
+  template <class T, splitter F>
+  auto operator()(T&& source, F split) const {
+    static_assert(detail::check_source<T>());
+    return tokens_view<T, F>(std::forward<T>(source), std::move(split));
+  }
+  /// As tokens(source, split), with read errors stored in `ec`, ending the range.
+  template <class T, splitter F>
+  auto operator()(T&& source, F split, std::error_code& ec) const {
+    static_assert(detail::check_source<T>());
+    ec.clear();
+    return tokens_view<T, F>(std::forward<T>(source), std::move(split), &ec);
+  }
+  /// The adaptor with its splitter bound, for `source | io::views::tokens(split)`.
+  template <splitter F>
+  auto operator()(F split) const {
+    return detail::source_closure{[split](auto&& source) { return tokens_fn{}(std::forward<decltype(source)>(source), split); }};
+  }
+  /// The adaptor with its splitter and `ec` bound.
+  template <splitter F>
+  auto operator()(F split, std::error_code& ec) const {
+    return detail::source_closure{
+        [split, ec = &ec](auto&& source) { return tokens_fn{}(std::forward<decltype(source)>(source), split, *ec); }};
+  }
+};
+
+/// The tokens a splitter cuts out of a source: `splitter(std::string_view bytes, bool at_end)`
+/// returns an io::split_result (how many bytes to move past, and the token when there is one).
+inline constexpr tokens_fn tokens{};
+
+} // namespace io::views
+
+template <class T, class F>
+inline constexpr bool std::ranges::enable_borrowed_range<io::tokens_view<T, F>> = io::detail::token_engine<T, F>::borrowed;
+template <class T, class F>
+inline constexpr bool ranges::enable_borrowed_range<io::tokens_view<T, F>> = io::detail::token_engine<T, F>::borrowed;
