@@ -1,8 +1,10 @@
 // io-grep -F PATTERN [FILE...] — prints the lines holding a fixed string, with the output and exit
 // status of LC_ALL=C grep -F: 0 when a line matched, 1 when none did, 2 on an error. PATTERN may
 // hold several patterns, one per line. Lines come from io::views::split over a buffered file.
+// A failing standard output is reported as GNU grep reports it: "io-grep: write error: ...", 2.
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,10 +19,29 @@ namespace {
 // where a later NUL is seen: a match is then reported, not printed.
 constexpr std::size_t first_block = 128 * 1024;
 
+// Standard output through a buffer, failing as GNU grep's does: a write that cannot get its bytes
+// out ends the run at once; a flush before a message on standard error (gnulib's error() does one)
+// that fails only marks the output as failed, and grep goes on to report it at exit.
+struct output {
+  io::buffered_writer<io::file&> writer{io::standard_output()};
+  bool failed = false;       // a flush before a message failed
+  bool written_since = false; // bytes were written after that
+
+  void write(std::string_view text, std::error_code& ec) noexcept {
+    writer.write(io::as_bytes(text), ec);
+    written_since = true;
+  }
+  void flush_before_message() noexcept {
+    std::error_code ec;
+    writer.flush(ec);
+    if (ec) failed = true, written_since = false;
+  }
+};
+
 struct search {
   std::vector<std::string> patterns;
   bool prefix = false;
-  io::buffered_writer<io::file&>* out = nullptr;
+  output* out = nullptr;
 
   bool matches(std::string_view line) const {
     for (const std::string& p : patterns)
@@ -28,8 +49,8 @@ struct search {
     return false;
   }
 
-  // Returns whether a line matched; an error goes to `ec`.
-  bool run(io::file& file, std::string_view name, std::error_code& ec) const {
+  // Returns whether a line matched; a read error goes to `ec`, a write error to `write_ec`.
+  bool run(io::file& file, std::string_view name, std::error_code& ec, std::error_code& write_ec) const {
     io::buffered_reader in(file, first_block);
     const std::span<const std::byte> head = in.fill(ec);
     if (ec) return false;
@@ -40,21 +61,20 @@ struct search {
       if (!matches(line)) continue;
       matched = true;
       if (binary) {
-        out->flush();
+        out->flush_before_message();
         std::fprintf(stderr, "io-grep: %.*s: binary file matches\n", static_cast<int>(name.size()), name.data());
         break;
       }
       std::string text = prefix ? std::string(name) + ":" : std::string();
       text.append(line).push_back('\n');
-      io::write(*out, text);
+      out->write(text, write_ec);
+      if (write_ec) break;
     }
     return matched;
   }
 };
 
-} // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   std::vector<std::string_view> args;
   bool fixed = false, options_done = false;
   for (int i = 1; i < argc; ++i) {
@@ -71,7 +91,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  io::buffered_writer out(io::standard_output());
+  output out;
   search s;
   s.out = &out;
   for (const std::string_view p : io::views::split(args[0], '\n')) s.patterns.emplace_back(p);
@@ -82,25 +102,48 @@ int main(int argc, char** argv) {
 
   bool any_match = false, any_error = false;
   for (const std::string_view name : names) {
-    std::error_code ec;
+    std::error_code ec, write_ec;
     const std::string_view shown = name == "-" ? "(standard input)" : name;
     if (name == "-") {
-      any_match |= s.run(io::standard_input(), shown, ec);
+      any_match |= s.run(io::standard_input(), shown, ec, write_ec);
     } else {
       io::file in(name, "r", ec);
-      if (!ec) any_match |= s.run(in, shown, ec);
+      if (!ec) any_match |= s.run(in, shown, ec, write_ec);
+    }
+    if (write_ec) {
+      std::fprintf(stderr, "io-grep: write error: %s\n", write_ec.message().c_str());
+      return 2;
     }
     if (ec) {
-      out.flush();
+      out.flush_before_message();
       std::fprintf(stderr, "io-grep: %.*s: %s\n", static_cast<int>(shown.size()), shown.data(), ec.message().c_str());
       any_error = true;
     }
   }
+  // As GNU grep's close_stdout: a failed flush gives its reason; an output that failed earlier,
+  // with nothing written since, is reported without one (stdio no longer holds the error).
   std::error_code ec;
-  out.flush(ec); // not close(): standard output stays open for whoever writes next
+  if (!out.failed || out.written_since)
+    out.writer.flush(ec); // not close(): standard output stays open for whoever writes next
   if (ec) {
     std::fprintf(stderr, "io-grep: write error: %s\n", ec.message().c_str());
     return 2;
   }
+  if (out.failed) {
+    std::fprintf(stderr, "io-grep: write error\n");
+    return 2;
+  }
   return any_error ? 2 : any_match ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  // Every io call above reports through an error_code; this is for what is left (out of memory).
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "io-grep: %s\n", e.what());
+    return 2;
+  }
 }

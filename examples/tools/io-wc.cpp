@@ -1,10 +1,12 @@
 // io-wc [-l] [-w] [-c] [FILE...] — GNU wc's counts and layout in the C locale, counted through
-// io::views::chunks. With no FILE, or with -, it reads standard input.
+// io::views::chunks. With no FILE, or with -, it reads standard input. Errors read as GNU wc's;
+// a failing standard output does not stop the counting, and is reported last.
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,9 +71,7 @@ struct operand {
   struct stat info {};
 };
 
-} // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   bool lines = false, words = false, bytes = false, options_done = false;
   std::vector<operand> operands;
   for (int i = 1; i < argc; ++i) {
@@ -111,7 +111,9 @@ int main(int argc, char** argv) {
     width = std::max(width, minimum);
   }
 
-  io::buffered_writer out(io::standard_output());
+  // One write a line, as GNU wc writes: each count shows as soon as its file is read, and
+  // stderr's messages fall in place between them. After a failed write nothing more is written.
+  std::error_code write_ec;
   auto print = [&](const counts& c, std::string_view name) {
     std::string line;
     char number[32];
@@ -121,7 +123,8 @@ int main(int argc, char** argv) {
       line += number;
     }
     if (!name.empty()) line.append(" ").append(name);
-    io::write(out, line + "\n");
+    line += '\n';
+    if (!write_ec) io::write(io::standard_output(), line, write_ec);
   };
 
   int status = 0;
@@ -135,7 +138,6 @@ int main(int argc, char** argv) {
     counts c;
     if (!open_failed) c = count(in, words, ec);
     if (ec) {
-      out.flush();
       std::fprintf(stderr, "io-wc: %s: %s\n", op.name.c_str(), ec.message().c_str());
       status = 1;
       // GNU wc opens a directory and fails only at reading it, so it still prints its zeros; a
@@ -146,11 +148,23 @@ int main(int argc, char** argv) {
     print(c, op.named ? op.name : "");
   }
   if (operands.size() > 1) print(total, "total");
-  std::error_code ec;
-  out.flush(ec); // not close(): standard output stays open for whoever writes next
-  if (ec) {
-    std::fprintf(stderr, "io-wc: write error: %s\n", ec.message().c_str());
+  if (write_ec) {
+    // GNU wc's stdio has dropped the failed line by the time it checks standard output at exit,
+    // so it reports no reason: "wc: write error".
+    std::fprintf(stderr, "io-wc: write error\n");
     return 1;
   }
   return status;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  // Every io call above reports through an error_code; this is for what is left (out of memory).
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "io-wc: %s\n", e.what());
+    return 1;
+  }
 }

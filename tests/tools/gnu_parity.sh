@@ -74,5 +74,42 @@ for pattern in the a "" zzz "line" "$(printf '\r')" "y y" "$(printf 'alpha\nfox'
   compare "grep -F '$pattern' (missing file, directory)" /dev/null "grep -F '$pattern' text missing directory" "$io_grep -F '$pattern' text missing directory"
 done
 
+# A failing standard output: /dev/full refuses every write (ENOSPC); descriptor 7 is a pipe whose
+# reader is gone (a FIFO opened by both ends, then its reading end closed), where writes fail with
+# EPIPE once SIGPIPE is ignored. The error messages owed before the failure must still appear.
+mkfifo gone
+exec 8<>gone 7>gone 8<&-
+nopipe="trap '' PIPE;"
+# The tools under test as io-wc, io-cat and io-grep, so that each command below reads once for both.
+mkdir bin && ln -s "$io_wc" bin/io-wc && ln -s "$io_cat" bin/io-cat && ln -s "$io_grep" bin/io-grep
+PATH=$work/bin:$PATH
+for cmd in "wc text" "wc -l no_newline text" "wc text missing empty" "wc missing text" "wc text directory" "wc -c"; do
+  compare "$cmd (to /dev/full)" text "$cmd >/dev/full" "io-$cmd >/dev/full"
+  compare "$cmd (to a closed pipe)" text "$nopipe $cmd >&7" "$nopipe io-$cmd >&7"
+done
+for cmd in "cat text" "cat missing text" "cat text missing" "cat empty missing" "cat directory big" "cat -" "cat empty - empty"; do
+  compare "$cmd (to /dev/full)" big "$cmd >/dev/full" "io-$cmd >/dev/full"
+  compare "$cmd (to a closed pipe)" big "$nopipe $cmd >&7" "$nopipe io-$cmd >&7"
+done
+compare "cat (standard output closed)" /dev/null "cat text >&-" "io-cat text >&-"
+compare "cat (standard output open for reading only)" /dev/null "cat text 1</dev/null" "io-cat text 1</dev/null"
+for cmd in "grep -F a text" "grep -F zzz text" "grep -F the big" "grep -F the big missing" "grep -F a missing text" \
+           "grep -F a text missing" "grep -F a text missing crlf" "grep -F the text early_nul" "grep -F the"; do
+  compare "$cmd (to /dev/full)" big "$cmd >/dev/full" "io-$cmd >/dev/full"
+  compare "$cmd (to a closed pipe)" big "$nopipe $cmd >&7" "$nopipe io-$cmd >&7"
+done
+# The reader leaves after one byte: the writer fills the pipe, then meets EPIPE.
+for cmd in "cat big" "grep -F the big"; do
+  compare "$cmd | head -c1" /dev/null "set -o pipefail; $nopipe $cmd | head -c1" "set -o pipefail; $nopipe io-$cmd | head -c1"
+done
+
+# An input that is the output: appended to itself, a file would grow until the disk is full. Each
+# command starts from a fresh copy and shows the file after; ulimit bounds a runaway copy.
+for cmd in "cat self >>self" "cat text self crlf >>self" "cat - <self >>self" "cat self 1<>self" "cat self >self" \
+           "cat empty self >>self" ": >self; cat self >>self" "exec 3<self; cat - <&3 >/dev/null; cat - <&3 >>self"; do
+  compare "$cmd" /dev/null "ulimit -f 4096; cp text self; $cmd; s=\$?; cat self; exit \$s" \
+          "ulimit -f 4096; cp text self; ${cmd//cat /io-cat }; s=\$?; cat self; exit \$s"
+done
+
 echo "gnu parity: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
