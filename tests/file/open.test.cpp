@@ -172,6 +172,37 @@ TEST_CASE("a buffered read of zero bytes reads nothing into the buffer, as Pytho
   CHECK(r.read(eight) == 8);
 }
 
+TEST_CASE("a failed seek of a buffered reader leaves its position, both ways") {
+  temp_dir dir;
+  write_text(dir / "f", "0123456789");
+  io::file_reader r = io::open_reader(dir / "f", 4);
+  CHECK(read_string(r, 1) == "0"); // three more bytes are buffered
+  CHECK_THROWS_AS(r.seek(-5, io::whence::current), io::io_error);
+  CHECK(r.tell() == 1);
+  std::error_code ec;
+  r.seek(-9, io::whence::begin, ec);
+  CHECK(ec == io::errc::invalid_argument);
+  CHECK(r.tell() == 1);
+  CHECK(read_string(r, 3) == "123");
+}
+
+TEST_CASE("a read of zero bytes from a closed buffered file reports the closed file, both ways") {
+  temp_dir dir;
+  write_text(dir / "f", "0123456789");
+  io::file_reader r = io::open_reader(dir / "f", 4);
+  io::buffered_file f = io::open(dir / "f", "r", 4);
+  r.close();
+  f.close();
+  std::array<std::byte, 1> one{};
+  CHECK_THROWS_AS((void)r.read(std::span(one).first(0)), io::io_error);
+  CHECK_THROWS_AS((void)f.read(std::span(one).first(0)), io::io_error);
+  std::error_code ec;
+  r.read(std::span(one).first(0), ec);
+  CHECK(ec == io::errc::closed);
+  f.read(std::span(one).first(0), ec);
+  CHECK(ec == io::errc::closed);
+}
+
 TEST_CASE("a buffered file opened for writing refuses reads and one opened for reading refuses writes") {
   temp_dir dir;
   write_text(dir / "f", "x");

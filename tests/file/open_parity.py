@@ -5,7 +5,8 @@ Usage: open_parity.py REPLAY [SEQUENCES [SEED]]
 Generates SEQUENCES (default 400) random sequences, each on a file that is absent or holds random
 bytes: open with a random mode among r rb r+ w w+ a a+ x x+ (and their spellings) and a random
 buffering (0, meaning CPython's FileIO and io::file; a small size or the default, meaning CPython's
-BufferedReader/Writer/Random and io::open), then write, read(n), read all, seek with each whence,
+BufferedReader/Writer/Random and io::open; or a small size with io::open_reader in r and
+io::open_writer in w, a and x, meaning CPython's BufferedReader and BufferedWriter), then write, read(n), read all, seek with each whence,
 tell, truncate (with and without a size), flush and close, then the file's contents. It runs them
 through CPython and through the REPLAY program (tests/file/open_replay.cpp) and fails on the first
 differing result. Errors compare as classes: closed, unsupported, invalid, oserror ERRNO-NAME.
@@ -23,6 +24,8 @@ Where io deliberately differs from CPython, the Python side encodes the differen
   end before such a write, as the kernel does and as CPython's FileIO reports; the Python side
   does that too, with seek(0, SEEK_END) before each buffered write in an append mode (the fix
   proposed in CPython's pull request 21729).
+- io::file_reader has no write, truncate or flush, and io::file_writer no read or truncate: they
+  are compile-time errors there, so the sequences for them do without.
 - An operation on a closed stream is "closed" in io whatever the mode allows; CPython's
   BufferedReader has no write and its BufferedWriter no read, so those say "unsupported" even
   when closed. The Python side asks closed first.
@@ -37,17 +40,24 @@ import tempfile
 
 MODES = ["r", "rb", "r+", "r+b", "rb+", "w", "wb", "w+", "w+b", "a", "ab", "a+", "a+b", "ab+",
          "x", "xb", "x+", "x+b"]
-BUFFERINGS = ["unbuffered", "unbuffered", "default", "2", "3", "4", "5", "8", "16"]
+BUFFERINGS = ["unbuffered", "unbuffered", "default", "2", "3", "4", "5", "8", "16", "reader", "writer"]
+SIZES = ["2", "3", "4", "5", "8", "16"]
+# What io::file_reader and io::file_writer lack at compile time (CPython's BufferedReader and
+# BufferedWriter raise UnsupportedOperation, or for flush and a writer's truncate, work): not
+# generated for them.
+MISSING = {"reader": {"write", "truncate", "truncate_pos", "flush"}, "writer": {"read", "readall", "truncate", "truncate_pos"}}
 
 
 def random_bytes(rng):
     return bytes(rng.randrange(256) for _ in range(rng.choice([0, 1, 2, 3, 5, 8, 13, 40])))
 
 
-def random_op(rng):
+def random_op(rng, missing=()):
     kind = rng.choices(
         ["write", "read", "readall", "seek", "tell", "truncate", "truncate_pos", "flush", "close"],
         weights=[30, 18, 5, 20, 12, 5, 4, 5, 1])[0]
+    if kind in missing:
+        return random_op(rng, missing)
     if kind == "write":
         return ("write", random_bytes(rng))
     if kind == "read":
@@ -154,9 +164,15 @@ def generate(rng, sequences, path):
         lines.append(f"new {path} {'absent' if initial is None else op_hex(initial)}")
         expected.append("ok")
         mode, buffering = rng.choice(MODES), rng.choice(BUFFERINGS)
-        lines.append(f"open {mode} {buffering}" + (" e" if rng.random() < 0.5 else ""))
+        one_way = buffering in MISSING
+        if buffering == "reader":
+            mode = rng.choice(["r", "rb"])
+        elif buffering == "writer":
+            mode = rng.choice([m for m in MODES if "+" not in m and "r" not in m])
+        size = rng.choice(SIZES) if one_way else None
+        lines.append(f"open {mode} {buffering}" + (f" {size}" if one_way else "") + (" e" if rng.random() < 0.5 else ""))
         try:
-            f = open(path, python_mode(mode), buffering=python_buffering(buffering))
+            f = open(path, python_mode(mode), buffering=int(size) if one_way else python_buffering(buffering))
             expected.append("ok")
         except OSError as e:
             f = None
@@ -164,7 +180,7 @@ def generate(rng, sequences, path):
         if f is not None:
             appending, buffered = "a" in mode, buffering != "unbuffered"
             for _ in range(rng.randint(1, 30)):
-                op = random_op(rng)
+                op = random_op(rng, MISSING.get(buffering, ()))
                 lines.append(op_line(op, rng.random() < 0.5))
                 expected.append(apply_python(f, op, appending, buffered))
             f.close()

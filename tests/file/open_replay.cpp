@@ -1,9 +1,11 @@
 // Replays operations read from stdin on io::open's buffered files and on io::file, and prints each
 // result, for open_parity.py to compare with CPython's open(). One operation per line:
-//   new PATH HEX|-|absent | open MODE unbuffered|default|SIZE | write HEX | read N | readall
+//   new PATH HEX|-|absent | open MODE unbuffered|default|SIZE|reader SIZE|writer SIZE
+//   | write HEX | read N | readall
 //   | seek OFFSET WHENCE | tell | truncate [N] | flush | close | contents
 // "new" gives PATH those contents (or removes it); "open" opens it with io::file ("unbuffered")
-// or io::open (a buffer of SIZE bytes, or the default); "truncate" without N truncates at tell();
+// or io::open (a buffer of SIZE bytes, or the default), or io::open_reader / io::open_writer
+// with a buffer of SIZE bytes; "truncate" without N truncates at tell();
 // "contents" closes the stream and prints the file. On a buffered file "read N" calls read until
 // N bytes or 0, as Python's BufferedReader.read(N) does; on io::file it calls read once, as FileIO. A trailing "e" selects the std::error_code
 // overloads. Results: a number, bytes in hex ("-" when empty), "ok", "absent", or "error CLASS"
@@ -20,6 +22,7 @@
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 import io.core;
@@ -79,42 +82,54 @@ std::string run(bool use_ec, Throwing throwing, WithCode with_code) {
   }
 }
 
-// One operation on an open stream, io::file or io::buffered_file alike.
+// One operation on an open stream: io::file, io::buffered_file, io::file_reader or io::file_writer.
+// An operation the stream's type lacks (a write to a file_reader) is "absent".
 template <class Stream>
 std::string apply(Stream& s, const std::vector<std::string>& words, bool use_ec, bool until_full) {
   const std::string& op = words[0];
-  if (op == "write") {
-    const auto bytes = unhex(words[1]);
-    const std::string count = std::to_string(bytes.size());
-    return run(
-        use_ec, [&] { s.write(bytes); return count; },
-        [&](std::error_code& ec) { s.write(bytes, ec); return count; });
+  constexpr bool can_write = io::writable<Stream>;
+  constexpr bool can_read = io::readable<Stream>;
+  constexpr bool can_truncate = requires(std::int64_t n) { s.truncate(n); };
+  constexpr bool can_flush = requires { s.flush(); };
+  if ((op == "write" && !can_write) || ((op == "read" || op == "readall") && !can_read) ||
+      (op == "truncate" && !can_truncate) || (op == "flush" && !can_flush))
+    return "absent";
+  if constexpr (can_write) {
+    if (op == "write") {
+      const auto bytes = unhex(words[1]);
+      const std::string count = std::to_string(bytes.size());
+      return run(
+          use_ec, [&] { s.write(bytes); return count; },
+          [&](std::error_code& ec) { s.write(bytes, ec); return count; });
+    }
   }
-  if (op == "read") {
-    std::vector<std::byte> buffer(std::stoul(words[1]));
-    return run(
-        use_ec,
-        [&] {
-          std::size_t done = s.read(buffer);
-          for (std::size_t n = done; until_full && n != 0 && done < buffer.size(); done += n)
-            n = s.read(std::span(buffer).subspan(done));
-          return hex(std::span(buffer).first(done));
-        },
-        [&](std::error_code& ec) {
-          std::size_t done = s.read(buffer, ec);
-          for (std::size_t n = done; until_full && n != 0 && !ec && done < buffer.size(); done += n)
-            n = s.read(std::span(buffer).subspan(done), ec);
-          return hex(std::span(buffer).first(done));
-        });
-  }
-  if (op == "readall") {
-    return run(
-        use_ec, [&] { return hex(io::read_all(s)); },
-        [&](std::error_code& ec) {
-          std::vector<std::byte> out;
-          io::read_all(s, out, ec);
-          return hex(out);
-        });
+  if constexpr (can_read) {
+    if (op == "read") {
+      std::vector<std::byte> buffer(std::stoul(words[1]));
+      return run(
+          use_ec,
+          [&] {
+            std::size_t done = s.read(buffer);
+            for (std::size_t n = done; until_full && n != 0 && done < buffer.size(); done += n)
+              n = s.read(std::span(buffer).subspan(done));
+            return hex(std::span(buffer).first(done));
+          },
+          [&](std::error_code& ec) {
+            std::size_t done = s.read(buffer, ec);
+            for (std::size_t n = done; until_full && n != 0 && !ec && done < buffer.size(); done += n)
+              n = s.read(std::span(buffer).subspan(done), ec);
+            return hex(std::span(buffer).first(done));
+          });
+    }
+    if (op == "readall") {
+      return run(
+          use_ec, [&] { return hex(io::read_all(s)); },
+          [&](std::error_code& ec) {
+            std::vector<std::byte> out;
+            io::read_all(s, out, ec);
+            return hex(out);
+          });
+    }
   }
   if (op == "seek") {
     const std::int64_t offset = std::stoll(words[1]);
@@ -128,24 +143,28 @@ std::string apply(Stream& s, const std::vector<std::string>& words, bool use_ec,
         use_ec, [&] { return std::to_string(s.tell()); },
         [&](std::error_code& ec) { return std::to_string(s.tell(ec)); });
   }
-  if (op == "truncate" && words.size() > 1) {
-    const std::int64_t size = std::stoll(words[1]);
-    return run(
-        use_ec, [&] { return std::to_string(s.truncate(size)); },
-        [&](std::error_code& ec) { return std::to_string(s.truncate(size, ec)); });
+  if constexpr (can_truncate) {
+    if (op == "truncate" && words.size() > 1) {
+      const std::int64_t size = std::stoll(words[1]);
+      return run(
+          use_ec, [&] { return std::to_string(s.truncate(size)); },
+          [&](std::error_code& ec) { return std::to_string(s.truncate(size, ec)); });
+    }
+    if (op == "truncate") { // Python's truncate(): at the position
+      return run(
+          use_ec, [&] { return std::to_string(s.truncate(static_cast<std::int64_t>(s.tell()))); },
+          [&](std::error_code& ec) {
+            const std::uint64_t position = s.tell(ec);
+            return ec ? std::string() : std::to_string(s.truncate(static_cast<std::int64_t>(position), ec));
+          });
+    }
   }
-  if (op == "truncate") { // Python's truncate(): at the position
-    return run(
-        use_ec, [&] { return std::to_string(s.truncate(static_cast<std::int64_t>(s.tell()))); },
-        [&](std::error_code& ec) {
-          const std::uint64_t position = s.tell(ec);
-          return ec ? std::string() : std::to_string(s.truncate(static_cast<std::int64_t>(position), ec));
-        });
-  }
-  if (op == "flush") {
-    return run(
-        use_ec, [&] { s.flush(); return std::string("ok"); },
-        [&](std::error_code& ec) { s.flush(ec); return std::string("ok"); });
+  if constexpr (can_flush) {
+    if (op == "flush") {
+      return run(
+          use_ec, [&] { s.flush(); return std::string("ok"); },
+          [&](std::error_code& ec) { s.flush(ec); return std::string("ok"); });
+    }
   }
   if (op == "close") {
     return run(
@@ -168,6 +187,8 @@ int main() {
   std::filesystem::path path;
   std::optional<io::file> unbuffered;
   std::optional<io::buffered_file> buffered;
+  std::optional<io::file_reader> reader;
+  std::optional<io::file_writer> writer;
   std::string line;
   while (std::getline(std::cin, line)) {
     std::istringstream in(line);
@@ -181,6 +202,8 @@ int main() {
     if (op == "new") {
       unbuffered.reset();
       buffered.reset();
+      reader.reset();
+      writer.reset();
       path = words[1];
       std::filesystem::remove(path);
       if (words[2] != "absent") {
@@ -192,7 +215,25 @@ int main() {
     } else if (op == "open") {
       const std::string& mode = words[1];
       const std::string& buffering = words[2];
-      if (buffering == "unbuffered") {
+      if (buffering == "reader" || buffering == "writer") {
+        // open_reader / open_writer, or (with "e", as they have no error_code overload) the same
+        // from a file opened with one.
+        const std::size_t size = std::stoul(words[3]);
+        const bool reads = buffering == "reader";
+        result = run(
+            use_ec,
+            [&] {
+              if (reads) reader.emplace(io::open_reader(path, size));
+              else writer.emplace(io::open_writer(path, mode, size));
+              return std::string("ok");
+            },
+            [&](std::error_code& ec) {
+              io::file f(path, reads ? "r" : mode, ec);
+              if (reads) reader.emplace(std::move(f), size);
+              else writer.emplace(std::move(f), size);
+              return std::string("ok");
+            });
+      } else if (buffering == "unbuffered") {
         result = run(
             use_ec, [&] { unbuffered.emplace(path, mode); return std::string("ok"); },
             [&](std::error_code& ec) { unbuffered.emplace(path, mode, ec); return std::string("ok"); });
@@ -205,11 +246,17 @@ int main() {
     } else if (op == "contents") {
       unbuffered.reset();
       buffered.reset();
+      reader.reset();
+      writer.reset();
       result = contents(path);
     } else if (unbuffered) {
       result = apply(*unbuffered, words, use_ec, false);
     } else if (buffered) {
       result = apply(*buffered, words, use_ec, true);
+    } else if (reader) {
+      result = apply(*reader, words, use_ec, true);
+    } else if (writer) {
+      result = apply(*writer, words, use_ec, true);
     } else {
       result = "no stream";
     }
