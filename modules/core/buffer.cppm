@@ -50,9 +50,12 @@ public:
   }
 
   // Copies pending bytes into `out`, refilling once when there are none; a read at least as large
-  // as the buffer goes straight to `s` when nothing is pending.
+  // as the buffer goes straight to `s` when nothing is pending. An empty read goes straight to `s`
+  // too, which reports a closed stream and reads nothing: a refill would change what the next
+  // reads return (Python's read1(0) reads nothing either).
   template <class S, class Sink>
   inline std::size_t read(S& s, const byte_buffer& buffer, std::span<std::byte> out, Sink& sink) {
+    if (out.empty()) return detail::read(s, out, sink);
     if (begin_ == end_ && out.size() >= buffer.capacity()) return detail::read(s, out, sink);
     const std::span<const std::byte> available = fill(s, buffer, sink);
     const std::size_t n = std::min(available.size(), out.size());

@@ -112,8 +112,10 @@ private:
     // A relative seek counts from the position the caller sees, which trails the stream's
     // position by what is still buffered.
     if (from == whence::current) offset -= static_cast<std::int64_t>(window_.size());
-    window_.clear();
-    return detail::seek(inner_, offset, from, sink);
+    // The buffer goes only once the seek succeeded: a failed seek leaves the position as it was.
+    const std::uint64_t position = detail::seek(inner_, offset, from, sink);
+    if (!detail::failed(sink)) window_.clear();
+    return position;
   }
 
   S inner_;

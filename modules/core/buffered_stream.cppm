@@ -19,7 +19,11 @@ export namespace io {
 /// read moves the stream back over the unread read-ahead; a read after a write writes out first.
 /// It is readable, writable, seekable and buffered_readable. When `S` says at run time what it
 /// allows (members `readable()` / `writable()`, as io::file has), a read of a write-only stream
-/// reports errc::not_readable and a write to a read-only one errc::not_writable, at once.
+/// reports errc::not_readable and a write to a read-only one errc::not_writable, at once. When `S`
+/// says it appends (a member `appends()`, as io::file opened with "a" has), a write after a seek,
+/// read or truncate first moves to the end, where the write lands, so that tell() is the true
+/// position at once, as with an unbuffered file (CPython's BufferedRandom reports the position the
+/// write would have had until the next flush: CPython gh-64281).
 template <class S>
   requires readable<std::remove_reference_t<S>> && writable<std::remove_reference_t<S>> &&
            seekable<std::remove_reference_t<S>>
@@ -30,7 +34,7 @@ public:
 
   /// Buffers `inner` (an lvalue is referenced, an rvalue moved in) with `capacity` bytes (at least 1).
   explicit buffered_stream(S&& inner, std::size_t capacity = default_capacity)
-      : inner_(std::forward<S>(inner)), buffer_(capacity) {}
+      : inner_(std::forward<S>(inner)), buffer_(capacity), reposition_(appends()) {}
 
   buffered_stream(buffered_stream&&) noexcept = default;
   buffered_stream& operator=(buffered_stream&&) = delete;
@@ -72,7 +76,8 @@ public:
 
   /// Writes all of `bytes` (into the buffer while they fit).
   void write(std::span<const std::byte> bytes) {
-    if (!closed_ && reads_.size() == 0 && may_write() && writes_.try_append(buffer_, bytes)) [[likely]]
+    if (!closed_ && !reposition_ && reads_.size() == 0 && may_write() && writes_.try_append(buffer_, bytes))
+        [[likely]]
       return;
     detail::throw_errors sink;
     write_impl(bytes, sink);
@@ -122,6 +127,7 @@ public:
   {
     detail::throw_errors sink;
     if (!settle(sink, "truncate")) return 0;
+    reposition_ = appends();
     return inner_.truncate(size);
   }
   /// As truncate(size), reporting errors through `ec`.
@@ -130,6 +136,7 @@ public:
   {
     ec.clear();
     if (!settle(ec, "truncate")) return 0;
+    reposition_ = appends();
     return inner_.truncate(size, ec);
   }
 
@@ -172,6 +179,11 @@ private:
     if constexpr (requires { inner_.writable(); }) return inner_.writable();
     else return true;
   }
+  // Whether every write goes to the end of the stream whatever its position (O_APPEND).
+  bool appends() {
+    if constexpr (requires { inner_.appends(); }) return inner_.appends();
+    else return false;
+  }
 
   template <class Sink>
   bool check_open(Sink& sink, const char* operation) {
@@ -203,6 +215,7 @@ private:
       return false;
     }
     writes_.write_out(inner_, buffer_, sink);
+    reposition_ = appends(); // a read moves the stream away from the end
     return !detail::failed(sink);
   }
 
@@ -210,7 +223,17 @@ private:
   void write_impl(std::span<const std::byte> bytes, Sink& sink) {
     if (!check_open(sink, "write")) return;
     if (!may_write()) return detail::report(sink, errc::not_writable, "write", detail::path_of(inner_));
-    if (!settle(sink, "write")) return;
+    if (reposition_ && !bytes.empty()) {
+      // The write will land at the end, whatever the position: move there first, so that pending
+      // bytes count from the end. The read-ahead goes, as a seek drops it. (An empty write, as
+      // with an unbuffered file, moves nothing.)
+      writes_.write_out(inner_, buffer_, sink);
+      if (detail::failed(sink) || !detail::seek_to_end(inner_, whence::end, sink)) return;
+      reads_.clear();
+      reposition_ = false;
+    } else if (!settle(sink, "write")) {
+      return;
+    }
     writes_.write(inner_, buffer_, bytes, sink);
   }
 
@@ -231,6 +254,7 @@ private:
     // The read-ahead goes only once the seek succeeded: a failed seek leaves the stream as it was.
     const std::uint64_t position = detail::seek(inner_, offset, from, sink);
     if (!detail::failed(sink)) reads_.clear();
+    reposition_ = appends();
     return position;
   }
 
@@ -247,6 +271,8 @@ private:
   detail::read_window reads_;
   detail::write_window writes_;
   bool closed_ = false;
+  // Appending, and the stream may not be at its end: the next write moves there first.
+  bool reposition_ = false;
 };
 
 /// Deduces buffered_stream<T&> from an lvalue (referenced) and buffered_stream<T> from an rvalue.

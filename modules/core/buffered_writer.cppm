@@ -17,7 +17,9 @@ export namespace io {
 /// Buffers writes to `S` (a stream, owned, or a reference `T&` to one) in a page-aligned buffer.
 /// Writes at least as large as the buffer go straight to `S`. flush() and close() report errors;
 /// the destructor writes out what is buffered and swallows errors, so call close() to see them.
-/// After a failed write-out the bytes stay buffered: nothing is dropped without an error.
+/// After a failed write-out the bytes stay buffered: nothing is dropped without an error. When `S`
+/// appends (a member `appends()`, as io::file opened with "a" has), a write after a seek first
+/// moves to the end, where the write lands, so that tell() is the true position at once.
 template <class S>
   requires writable<std::remove_reference_t<S>>
 class buffered_writer {
@@ -27,7 +29,7 @@ public:
 
   /// Buffers `inner` (an lvalue is referenced, an rvalue moved in) with `capacity` bytes (at least 1).
   explicit buffered_writer(S&& inner, std::size_t capacity = default_capacity)
-      : inner_(std::forward<S>(inner)), buffer_(capacity) {}
+      : inner_(std::forward<S>(inner)), buffer_(capacity), reposition_(appends()) {}
 
   buffered_writer(buffered_writer&&) noexcept = default;
   buffered_writer& operator=(buffered_writer&&) = delete;
@@ -40,7 +42,7 @@ public:
 
   /// Writes all of `bytes` (into the buffer while they fit).
   void write(std::span<const std::byte> bytes) {
-    if (!closed_ && window_.try_append(buffer_, bytes)) [[likely]]
+    if (!closed_ && !reposition_ && window_.try_append(buffer_, bytes)) [[likely]]
       return;
     detail::throw_errors sink;
     write_impl(bytes, sink);
@@ -121,9 +123,24 @@ public:
   std::remove_reference_t<S>& inner() noexcept { return inner_; }
 
 private:
+  // Whether every write goes to the end of the stream whatever its position (O_APPEND).
+  bool appends() {
+    if constexpr (requires { inner_.appends(); }) return inner_.appends();
+    else return false;
+  }
+
   template <class Sink>
   void write_impl(std::span<const std::byte> bytes, Sink& sink) {
     if (closed_) return detail::report(sink, errc::closed, "write", detail::path_of(inner_));
+    if (reposition_ && !bytes.empty()) {
+      // The write will land at the end, whatever the position: move there first, so that
+      // pending bytes count from the end. Nothing is pending after a seek.
+      if constexpr (seekable<std::remove_reference_t<S>>) {
+        window_.write_out(inner_, buffer_, sink);
+        if (detail::failed(sink) || !detail::seek_to_end(inner_, whence::end, sink)) return;
+      }
+      reposition_ = false;
+    }
     window_.write(inner_, buffer_, bytes, sink);
   }
 
@@ -142,6 +159,7 @@ private:
     }
     window_.write_out(inner_, buffer_, sink);
     if (detail::failed(sink)) return 0;
+    reposition_ = appends();
     return detail::seek(inner_, offset, from, sink);
   }
 
@@ -149,6 +167,8 @@ private:
   detail::byte_buffer buffer_;
   detail::write_window window_;
   bool closed_ = false;
+  // Appending, and the stream may not be at its end: the next write moves there first.
+  bool reposition_ = false;
 };
 
 /// Deduces buffered_writer<T&> from an lvalue (referenced) and buffered_writer<T> from an rvalue.

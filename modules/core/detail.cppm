@@ -126,6 +126,19 @@ std::uint64_t seek(S& s, std::int64_t offset, auto from, std::error_code& ec) no
   else return capture(ec, [&] { return s.seek(offset, from); });
 }
 
+// Moves an appending stream to its end (`end` is whence::end, which this partition cannot name)
+// before a buffered write, so that its position counts the pending bytes from where they will
+// land; a stream without a position (a pipe opened with "a") reports errc::not_seekable, and that
+// is no error here. Returns whether it went well.
+template <class S, class Whence, class Sink>
+bool seek_to_end(S& s, Whence end, Sink& sink) {
+  std::error_code ec;
+  seek(s, 0, end, ec);
+  if (!ec || ec == errc::not_seekable) return true;
+  report(sink, ec, "seek", path_of(s));
+  return false;
+}
+
 template <class S>
 std::uint64_t tell(S& s, throw_errors) {
   return s.tell();

@@ -106,6 +106,11 @@ void file::open(const std::filesystem::path& path, open_flags flags, std::error_
   std::error_code refused;
   if (::fstat(fd, &info) != 0) refused = last_error();
   else if (S_ISDIR(info.st_mode)) refused = std::make_error_code(std::errc::is_a_directory);
+  // O_APPEND moves to the end only at the first write: until then tell() would say 0 and a+ would
+  // read from the start. Python's FileIO seeks to the end on open, and so does io (a pipe, which
+  // has no position, is fine).
+  else if (has(flags, open_flags::append) && ::lseek(fd, 0, SEEK_END) < 0 && errno != ESPIPE)
+    refused = last_error();
   if (refused) {
     ::close(fd);
     ec = refused;

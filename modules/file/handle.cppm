@@ -23,11 +23,12 @@ public:
   /// A handle that holds no file.
   file() noexcept = default;
 
-  /// Opens `path` with a Python mode string ("r", "rb", "w", "a+", "x", ...).
+  /// Opens `path` with a Python mode string ("r", "rb", "w", "a+", "x", ...); in an append mode
+  /// the position starts at the end of the file, as with Python's FileIO.
   explicit file(const std::filesystem::path& path, std::string_view mode = "r");
   /// As file(path, mode), reporting errors through `ec` (the handle then holds no file).
   file(const std::filesystem::path& path, std::string_view mode, std::error_code& ec) noexcept;
-  /// Opens `path` with typed flags.
+  /// Opens `path` with typed flags (with open_flags::append, at the end of the file).
   file(const std::filesystem::path& path, open_flags flags);
   /// As file(path, flags), reporting errors through `ec` (the handle then holds no file).
   file(const std::filesystem::path& path, open_flags flags, std::error_code& ec) noexcept;
@@ -120,6 +121,8 @@ public:
   inline bool readable() const noexcept { return has(flags_, open_flags::read); }
   /// Whether the file was opened for writing.
   inline bool writable() const noexcept { return has(flags_, open_flags::write); }
+  /// Whether the file was opened for appending: every write goes to the end, wherever the position.
+  inline bool appends() const noexcept { return has(flags_, open_flags::append); }
   /// The flags the file was opened with.
   inline open_flags flags() const noexcept { return flags_; }
   /// The path or name given when opening, as used in error messages.

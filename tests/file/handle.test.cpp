@@ -114,6 +114,23 @@ TEST_CASE("a always writes at the end, even after a seek") {
   CHECK(read_text(dir / "log") == "one\ntwo\n");
 }
 
+TEST_CASE("a file opened for appending starts at its end, as Python's FileIO, both ways") {
+  temp_dir dir;
+  write_text(dir / "log", "one\n");
+  io::file a(dir / "log", "a");
+  CHECK(a.tell() == 4);
+  std::error_code ec;
+  io::file plus(dir / "log", "a+", ec);
+  REQUIRE(!ec);
+  CHECK(plus.tell(ec) == 4);
+  CHECK(read_string(plus, 100).empty()); // a+ reads nothing until a seek, as in Python
+  io::file typed(dir / "log", io::open_flags::append | io::open_flags::read, ec);
+  REQUIRE(!ec);
+  CHECK(typed.tell() == 4);
+  plus.seek(0);
+  CHECK(read_string(plus, 100) == "one\n");
+}
+
 TEST_CASE("x creates a new file and refuses an existing one, both ways") {
   temp_dir dir;
   {

@@ -12,6 +12,7 @@
 import io.core;
 import io.file;
 
+using io_test::read_string;
 using io_test::read_text;
 using io_test::temp_dir;
 using io_test::write_text;
@@ -85,6 +86,121 @@ TEST_CASE("open with a appends, and a+ reads what is there") {
   io::write(f, "three\n");
   f.seek(0);
   CHECK(io::read_all<std::string>(f) == "one\ntwo\nthree\n");
+}
+
+TEST_CASE("a buffered file opened for appending starts at its end, and a+ reads nothing there") {
+  temp_dir dir;
+  write_text(dir / "log", "one\n");
+  io::buffered_file a = io::open(dir / "log", "a");
+  CHECK(a.tell() == 4);
+  std::error_code ec;
+  io::buffered_file plus = io::open(dir / "log", "a+", 16, ec);
+  REQUIRE(!ec);
+  CHECK(plus.tell(ec) == 4);
+  CHECK(io::read_all<std::string>(plus).empty());
+  io::write(plus, "two\n");
+  CHECK(plus.tell() == 8);
+}
+
+TEST_CASE("a buffered append after a seek, a read or a truncate is at the end, and tell() says so at once") {
+  temp_dir dir;
+  write_text(dir / "log", "0123456789");
+  io::buffered_file f = io::open(dir / "log", "a+", 16);
+  f.seek(2);
+  io::write(f, "ab"); // lands at the end, whatever the position
+  CHECK(f.tell() == 12);
+  std::error_code ec;
+  CHECK(f.tell(ec) == 12);
+  CHECK(io::read_all<std::string>(f).empty());
+  f.seek(0);
+  CHECK(read_string(f, 3) == "012");
+  io::write(f, "cd", ec);
+  REQUIRE(!ec);
+  CHECK(f.tell() == 14);
+  CHECK(f.truncate(5) == 5);
+  CHECK(f.tell() == 14); // truncate leaves the position, as in Python
+  io::write(f, "ef");
+  CHECK(f.tell() == 7);
+  f.seek(0);
+  CHECK(io::read_all<std::string>(f) == "01234ef");
+  f.close();
+  CHECK(read_text(dir / "log") == "01234ef");
+}
+
+TEST_CASE("an empty write to a buffered appending file moves nothing, as with an unbuffered one") {
+  temp_dir dir;
+  write_text(dir / "log", "0123456789");
+  io::buffered_file f = io::open(dir / "log", "a+", 16);
+  f.seek(3);
+  io::write(f, "");
+  CHECK(f.tell() == 3);
+  CHECK(read_string(f, 2) == "34");
+}
+
+TEST_CASE("a buffered append-only writer after a seek appends, and tell() says so at once") {
+  temp_dir dir;
+  write_text(dir / "log", "0123456789");
+  io::file_writer w = io::open_writer(dir / "log", "a", 16);
+  CHECK(w.tell() == 10);
+  w.seek(0);
+  io::write(w, "ab");
+  CHECK(w.tell() == 12);
+  std::error_code ec;
+  CHECK(w.tell(ec) == 12);
+  w.seek(1, io::whence::begin, ec);
+  io::write(w, "cd", ec);
+  REQUIRE(!ec);
+  CHECK(w.tell() == 14);
+  w.close();
+  CHECK(read_text(dir / "log") == "0123456789abcd");
+}
+
+TEST_CASE("a buffered read of zero bytes reads nothing into the buffer, as Python's read1(0)") {
+  temp_dir dir;
+  write_text(dir / "f", "0123456789");
+  io::buffered_file f = io::open(dir / "f", "r", 4);
+  std::array<std::byte, 8> eight{};
+  CHECK(f.read(std::span(eight).first(0)) == 0);
+  CHECK(f.tell() == 0);
+  CHECK(f.read(eight) == 8); // a read as large as the buffer goes straight to the file
+  std::error_code ec;
+  CHECK(f.read(std::span(eight).first(0), ec) == 0);
+  CHECK(!ec);
+  CHECK(f.read(eight, ec) == 2);
+  io::file_reader r = io::open_reader(dir / "f", 4);
+  CHECK(r.read(std::span(eight).first(0)) == 0);
+  CHECK(r.read(eight) == 8);
+}
+
+TEST_CASE("a failed seek of a buffered reader leaves its position, both ways") {
+  temp_dir dir;
+  write_text(dir / "f", "0123456789");
+  io::file_reader r = io::open_reader(dir / "f", 4);
+  CHECK(read_string(r, 1) == "0"); // three more bytes are buffered
+  CHECK_THROWS_AS(r.seek(-5, io::whence::current), io::io_error);
+  CHECK(r.tell() == 1);
+  std::error_code ec;
+  r.seek(-9, io::whence::begin, ec);
+  CHECK(ec == io::errc::invalid_argument);
+  CHECK(r.tell() == 1);
+  CHECK(read_string(r, 3) == "123");
+}
+
+TEST_CASE("a read of zero bytes from a closed buffered file reports the closed file, both ways") {
+  temp_dir dir;
+  write_text(dir / "f", "0123456789");
+  io::file_reader r = io::open_reader(dir / "f", 4);
+  io::buffered_file f = io::open(dir / "f", "r", 4);
+  r.close();
+  f.close();
+  std::array<std::byte, 1> one{};
+  CHECK_THROWS_AS((void)r.read(std::span(one).first(0)), io::io_error);
+  CHECK_THROWS_AS((void)f.read(std::span(one).first(0)), io::io_error);
+  std::error_code ec;
+  r.read(std::span(one).first(0), ec);
+  CHECK(ec == io::errc::closed);
+  f.read(std::span(one).first(0), ec);
+  CHECK(ec == io::errc::closed);
 }
 
 TEST_CASE("a buffered file opened for writing refuses reads and one opened for reading refuses writes") {
