@@ -4,6 +4,7 @@ module;
 #include <cstddef>
 #include <iterator>
 #include <memory>
+#include <new>
 #include <ranges>
 #include <span>
 #include <system_error>
@@ -76,7 +77,10 @@ public:
   /// Past the last chunk.
   inline iterator end() const noexcept { return {bytes_, size_, size()}; }
   /// The number of chunks.
-  inline std::size_t size() const noexcept { return (bytes_.size() + size_ - 1) / size_; }
+  inline std::size_t size() const noexcept {
+    // Not (bytes + size - 1) / size: that overflows for a chunk size near SIZE_MAX.
+    return bytes_.empty() ? 0 : (bytes_.size() - 1) / size_ + 1;
+  }
 
 private:
   std::span<const std::byte> bytes_;
@@ -152,8 +156,21 @@ private:
     bool started;
     bool done;
 
+    // The view's buffer, allocated on first use; empty after an allocation failure reported
+    // through ec (with no ec, std::bad_alloc propagates).
     inline std::span<std::byte> own_buffer() {
-      if (!own) own = detail::make_aligned_buffer(size);
+      if (!own) {
+        if (ec == nullptr) {
+          own = detail::make_aligned_buffer(size);
+        } else {
+          try {
+            own = detail::make_aligned_buffer(size);
+          } catch (const std::bad_alloc&) {
+            *ec = std::make_error_code(std::errc::not_enough_memory);
+            return {};
+          }
+        }
+      }
       return {own.get(), size};
     }
 
@@ -168,11 +185,12 @@ private:
           pending = size;
           return;
         }
-        n = input.read_full(own_buffer());
+        const std::span<std::byte> out = own_buffer();
+        if (!out.empty()) n = input.read_full(out);
       } else {
         // Straight into the view's buffer, gathering short reads.
         const std::span<std::byte> out = own_buffer();
-        while (n < size) {
+        while (!out.empty() && n < size) {
           const std::size_t got = ec ? detail::read(*stream, out.subspan(n), *ec) : stream->read(out.subspan(n));
           if (got == 0 || (ec && *ec)) break;
           n += got;
