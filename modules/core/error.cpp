@@ -20,6 +20,7 @@ public:
     case errc::not_seekable: return "stream does not support seeking";
     case errc::invalid_argument: return "invalid argument";
     case errc::no_buffer_space: return "no space left in fixed-size buffer";
+    case errc::not_mappable: return "not a regular file of known size";
     }
     return "unknown io error";
   }

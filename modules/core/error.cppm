@@ -16,6 +16,7 @@ enum class errc {
   not_seekable,     ///< the stream does not support seeking
   invalid_argument, ///< an argument is out of range (a negative position, a bad mode)
   no_buffer_space,  ///< a fixed-capacity buffer cannot hold the data
+  not_mappable,     ///< the file cannot be memory-mapped: not a regular file, or its size is unknown
 };
 
 /// The error category of io::errc, named "io".
