@@ -6,9 +6,9 @@
 #include "../support.hpp"
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <latch>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -50,10 +50,13 @@ TEST_CASE("read_at and write_at on one io::file from several threads: every reco
   std::vector<std::error_code> errors(threads);
   for (std::size_t r = 0; r < rounds; ++r) {
     std::vector<std::thread> workers;
-    std::latch start(threads); // all threads begin together, so that their calls overlap
+    // All threads begin together, so that their calls overlap (a spin: std::latch needs a newer
+    // libc++ runtime than the one installed with the headers).
+    std::atomic<std::size_t> ready{0};
     for (std::size_t t = 0; t < threads; ++t) {
       workers.emplace_back([&, t, r] {
-        start.arrive_and_wait();
+        ready.fetch_add(1);
+        while (ready.load() < threads) std::this_thread::yield();
         // Half the threads use the error_code overloads, half the throwing ones.
         try {
           for (std::size_t i = 0; i < records; ++i) {
