@@ -2,10 +2,12 @@
 # build.sh — the two entry points of io, each installing what is missing first (bootstrap.sh):
 #   ./build.sh example   build (Release) and run the flagship example, examples/memory_as_file.cpp
 #   ./build.sh test      build and run every test in each configuration: dev (clang-19 + libstdc++,
-#                        Debug, ASan + UBSan) and libcxx (clang-22 + libc++); fails if any fails
+#                        Debug, ASan + UBSan) and libcxx (clang-22 + libc++), then the small `sizes`
+#                        test in Release (clang-19, no sanitizers: ASan's allocator would hide a
+#                        wrapped-around allocation); fails if any fails
 #   ./build.sh bench [--quick]  build (Release) and run the benchmarks against the peers, printing a
 #                        table of ratios (bench/run.py; writes bench/results.md)
-#   ./build.sh preset NAME...   run the named workflow presets (dev, release, libcxx)
+#   ./build.sh preset NAME...   run the named workflow presets (dev, release, libcxx, sizes)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
@@ -26,8 +28,8 @@ case "${1:-}" in
     ./build/release/examples/memory_as_file
     ;;
   test)
-    workflow dev libcxx
-    echo "=== all configurations passed: dev, libcxx ==="
+    workflow dev libcxx sizes
+    echo "=== all configurations passed: dev, libcxx, sizes (Release) ==="
     ;;
   bench)
     shift

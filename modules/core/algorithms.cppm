@@ -77,6 +77,9 @@ std::size_t read_all_into(S& s, C& out, Sink& sink) {
   return total;
 }
 
+// Copies the rest of `from` into `to`; returns exactly the bytes that reached `to`, also when a
+// write fails midway (a stream with write_some says how much a failing write took; others take
+// all or nothing). Over a buffered `from`, what `to` did not take stays unread.
 template <class R, class W, class Sink>
 std::uint64_t copy(R& from, W& to, Sink& sink) {
   std::uint64_t total = 0;
@@ -85,10 +88,12 @@ std::uint64_t copy(R& from, W& to, Sink& sink) {
     for (;;) {
       const std::span<const std::byte> chunk = detail::fill(from, sink);
       if (failed(sink) || chunk.empty()) break;
-      detail::write(to, chunk, sink);
+      std::size_t n = chunk.size();
+      if constexpr (writes_some<W>) n = detail::write_some(to, chunk, sink);
+      else detail::write(to, chunk, sink);
       if (failed(sink)) break;
-      from.consume(chunk.size());
-      total += chunk.size();
+      from.consume(n);
+      total += n;
     }
   } else {
     constexpr std::size_t size = 128 * 1024;
@@ -96,9 +101,19 @@ std::uint64_t copy(R& from, W& to, Sink& sink) {
     for (;;) {
       const std::size_t n = detail::read(from, std::span(buffer.get(), size), sink);
       if (failed(sink) || n == 0) break;
-      detail::write(to, std::span<const std::byte>(buffer.get(), n), sink);
+      const std::span<const std::byte> chunk(buffer.get(), n);
+      if constexpr (writes_some<W>) {
+        for (std::size_t done = 0; done < n;) {
+          const std::size_t written = detail::write_some(to, chunk.subspan(done), sink);
+          if (failed(sink)) break;
+          done += written;
+          total += written;
+        }
+      } else {
+        detail::write(to, chunk, sink);
+        if (!failed(sink)) total += n;
+      }
       if (failed(sink)) break;
-      total += n;
     }
   }
   return total;
@@ -169,8 +184,8 @@ std::uint64_t copy(R& from, W& to) {
   return detail::copy(from, to, sink);
 }
 
-/// Copies the rest of `from` into `to`, reporting errors through `ec`; returns the bytes copied
-/// before an error.
+/// Copies the rest of `from` into `to`, reporting errors through `ec`; returns the bytes copied,
+/// after an error exactly those that reached `to` (a buffered `from` stands right after them).
 template <readable R, writable W>
 std::uint64_t copy(R& from, W& to, std::error_code& ec) noexcept {
   ec.clear();

@@ -115,6 +115,26 @@ public:
     try_append(buffer, bytes);
   }
 
+  // Takes a prefix of `bytes` and returns its size, or fails having taken none of them: all of
+  // them into the buffer when they fit (after writing out); bytes at least as large as the buffer
+  // go straight to `s`, through its own write_some when it has one.
+  template <class S, class Sink>
+  inline std::size_t write_some(S& s, const byte_buffer& buffer, std::span<const std::byte> bytes, Sink& sink) {
+    if (try_append(buffer, bytes)) return bytes.size();
+    write_out(s, buffer, sink);
+    if (failed(sink)) return 0;
+    if (bytes.size() >= buffer.capacity()) {
+      if constexpr (writes_some<S>) {
+        return detail::write_some(s, bytes, sink);
+      } else {
+        detail::write(s, bytes, sink);
+        return failed(sink) ? 0 : bytes.size();
+      }
+    }
+    try_append(buffer, bytes);
+    return bytes.size();
+  }
+
 private:
   // Forgets the first `n` pending bytes, which reached the stream (after a short write).
   inline void drop_front(const byte_buffer& buffer, std::size_t n) noexcept {

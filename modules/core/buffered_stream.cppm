@@ -88,6 +88,18 @@ public:
     write_impl(bytes, ec);
   }
 
+  /// Writes a prefix of `bytes` (all of them when they fit in the buffer) and returns its size, or
+  /// fails having written none of them; a count of what reached the stream before an error.
+  std::size_t write_some(std::span<const std::byte> bytes) {
+    detail::throw_errors sink;
+    return write_some_impl(bytes, sink);
+  }
+  /// As write_some(bytes), reporting errors through `ec`.
+  std::size_t write_some(std::span<const std::byte> bytes, std::error_code& ec) noexcept {
+    ec.clear();
+    return write_some_impl(bytes, ec);
+  }
+
   /// Writes out pending writes and flushes the underlying stream.
   void flush() {
     detail::throw_errors sink;
@@ -235,6 +247,17 @@ private:
       return;
     }
     writes_.write(inner_, buffer_, bytes, sink);
+  }
+
+  template <class Sink>
+  std::size_t write_some_impl(std::span<const std::byte> bytes, Sink& sink) {
+    if (!check_open(sink, "write")) return 0;
+    if (!may_write()) {
+      detail::report(sink, errc::not_writable, "write", detail::path_of(inner_));
+      return 0;
+    }
+    if (!settle(sink, "write")) return 0;
+    return writes_.write_some(inner_, buffer_, bytes, sink);
   }
 
   template <class Sink>

@@ -3,6 +3,7 @@ module;
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <new>
 #include <span>
@@ -169,7 +170,14 @@ struct aligned_delete {
 
 using aligned_buffer = std::unique_ptr<std::byte[], aligned_delete>;
 
+// No object is larger than PTRDIFF_MAX bytes; a size beyond that is refused here, because
+// libstdc++'s aligned operator new rounds `size` up to the alignment without checking for
+// overflow, and for a size near SIZE_MAX it returns a tiny block instead of throwing.
+constexpr std::size_t max_allocation = static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max());
+
+// Throws std::bad_alloc for a size that cannot be allocated, never returns a smaller block.
 inline aligned_buffer make_aligned_buffer(std::size_t size) {
+  if (size > max_allocation) throw std::bad_alloc();
   return aligned_buffer(static_cast<std::byte*>(::operator new(size, std::align_val_t{page_size})));
 }
 

@@ -22,6 +22,7 @@ public:
     case errc::no_buffer_space: return "no space left in fixed-size buffer";
     case errc::line_too_long: return "line too long";
     case errc::not_durable: return "new contents in place, but not durable: a crash may undo them";
+    case errc::not_mappable: return "not a regular file of known size";
     }
     return "unknown io error";
   }

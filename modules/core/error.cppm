@@ -18,6 +18,7 @@ enum class errc {
   no_buffer_space,  ///< a fixed-capacity buffer cannot hold the data
   not_durable,      ///< a commit replaced the file, but syncing its directory failed: a crash may undo it
   line_too_long,    ///< a line (or token) is longer than the maximum length asked for
+  not_mappable,     ///< the file cannot be memory-mapped: not a regular file, or its size is unknown
 };
 
 /// The error category of io::errc, named "io".

@@ -3,6 +3,8 @@ module;
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <new>
+#include <span>
 #include <string>
 #include <system_error>
 
@@ -45,6 +47,34 @@ outcome kernel_copy(Call call, std::uint64_t& total, std::error_code& ec) noexce
   }
 }
 
+// read and write through a buffer, for the files the kernel cannot copy between (pipes, some
+// file systems). After a write that fails midway, `from` goes back to right after the bytes that
+// reached `to` when it can seek, as the kernel calls leave it.
+std::uint64_t read_write(file& from, file& to, std::error_code& ec) noexcept {
+  constexpr std::size_t size = 128 * 1024;
+  detail::aligned_buffer buffer;
+  try {
+    buffer = detail::make_aligned_buffer(size);
+  } catch (const std::bad_alloc&) {
+    ec = std::make_error_code(std::errc::not_enough_memory);
+    return 0;
+  }
+  std::uint64_t total = 0;
+  for (;;) {
+    const std::size_t n = from.read(std::span(buffer.get(), size), ec);
+    if (ec || n == 0) return total;
+    for (std::size_t done = 0; done < n;) {
+      done += to.write_some(std::span<const std::byte>(buffer.get() + done, n - done), ec);
+      if (ec) {
+        std::error_code ignored; // a pipe cannot seek: the bytes read but not written are gone
+        from.seek(-static_cast<std::int64_t>(n - done), whence::current, ignored);
+        return total + done;
+      }
+    }
+    total += n;
+  }
+}
+
 } // namespace
 
 std::uint64_t copy(file& from, file& to, std::error_code& ec) noexcept {
@@ -69,7 +99,7 @@ std::uint64_t copy(file& from, file& to, std::error_code& ec) noexcept {
   case outcome::failed: return total;
   case outcome::unsupported: break;
   }
-  return total + io::copy<file, file>(from, to, ec);
+  return total + read_write(from, to, ec);
 }
 
 std::uint64_t copy(file& from, file& to) {

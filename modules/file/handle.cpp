@@ -51,13 +51,41 @@ std::string_view open_operation(open_flags flags) noexcept {
 // Positions and offsets stay within off_t.
 constexpr std::uint64_t max_offset = std::numeric_limits<std::int64_t>::max();
 
+// The most one read or write call is asked to move: Linux's MAX_RW_COUNT (INT_MAX rounded down
+// to a page), the most it moves in one call anyway. A count beyond it gains nothing and risks
+// errors for the whole count: EFAULT when [buffer, buffer + count) leaves the address space, EINVAL
+// when readv/writev lengths add up past SSIZE_MAX or an offset plus the count passes off_t's end.
+constexpr std::size_t max_transfer = static_cast<std::size_t>(INT_MAX) & ~std::size_t{4095};
+
+// The count to pass with an offset: at most max_transfer, and never past the largest offset.
+std::size_t count_at(std::uint64_t offset, std::size_t size) noexcept {
+  return static_cast<std::size_t>(std::min<std::uint64_t>({size, max_transfer, max_offset - offset}));
+}
+
 // readv/writev take at most IOV_MAX buffers; io passes them in batches of this many.
 constexpr std::size_t iovec_batch = 64;
+
+// Cuts the first `count` vectors to at most max_transfer bytes in all; returns how many to pass.
+// When a vector is cut, its length before the cut is kept in `cut_length` (else it stays 0).
+std::size_t limit_iovecs(iovec* vectors, std::size_t count, std::size_t& cut_length) noexcept {
+  cut_length = 0;
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (vectors[i].iov_len > max_transfer - total) {
+      cut_length = vectors[i].iov_len;
+      vectors[i].iov_len = max_transfer - total;
+      return i + 1;
+    }
+    total += vectors[i].iov_len;
+  }
+  return count;
+}
 
 std::size_t fill_iovecs(std::span<const std::span<std::byte>> buffers, iovec (&out)[iovec_batch]) noexcept {
   const std::size_t count = std::min(buffers.size(), iovec_batch);
   for (std::size_t i = 0; i < count; ++i) out[i] = {buffers[i].data(), buffers[i].size()};
-  return count;
+  std::size_t ignored;
+  return limit_iovecs(out, count, ignored); // a short read is allowed
 }
 
 } // namespace
@@ -166,7 +194,7 @@ std::size_t file::read(std::span<std::byte> buffer, std::error_code& ec) noexcep
   ec.clear();
   if (!usable(ec, open_flags::read)) return 0;
   for (;;) {
-    const ssize_t n = ::read(descriptor_, buffer.data(), std::min<std::size_t>(buffer.size(), SSIZE_MAX));
+    const ssize_t n = ::read(descriptor_, buffer.data(), std::min(buffer.size(), max_transfer));
     if (n >= 0) return static_cast<std::size_t>(n);
     if (errno != EINTR) {
       ec = last_error();
@@ -186,7 +214,7 @@ std::size_t file::write_some(std::span<const std::byte> bytes, std::error_code& 
   ec.clear();
   if (!usable(ec, open_flags::write) || bytes.empty()) return 0;
   for (;;) {
-    const ssize_t n = ::write(descriptor_, bytes.data(), std::min<std::size_t>(bytes.size(), SSIZE_MAX));
+    const ssize_t n = ::write(descriptor_, bytes.data(), std::min(bytes.size(), max_transfer));
     if (n > 0) return static_cast<std::size_t>(n);
     if (n == 0) {
       ec = std::make_error_code(std::errc::io_error); // no progress: never spin
@@ -229,8 +257,7 @@ std::size_t file::read_at(std::uint64_t offset, std::span<std::byte> buffer, std
     return 0;
   }
   for (;;) {
-    const ssize_t n = ::pread(descriptor_, buffer.data(), std::min<std::size_t>(buffer.size(), SSIZE_MAX),
-                              static_cast<off_t>(offset));
+    const ssize_t n = ::pread(descriptor_, buffer.data(), count_at(offset, buffer.size()), static_cast<off_t>(offset));
     if (n >= 0) return static_cast<std::size_t>(n);
     if (errno != EINTR) {
       ec = last_error();
@@ -255,8 +282,7 @@ void file::write_at(std::uint64_t offset, std::span<const std::byte> bytes, std:
     return;
   }
   while (!bytes.empty()) {
-    const ssize_t n = ::pwrite(descriptor_, bytes.data(), std::min<std::size_t>(bytes.size(), SSIZE_MAX),
-                               static_cast<off_t>(offset));
+    const ssize_t n = ::pwrite(descriptor_, bytes.data(), count_at(offset, bytes.size()), static_cast<off_t>(offset));
     if (n > 0) {
       bytes = bytes.subspan(static_cast<std::size_t>(n));
       offset += static_cast<std::uint64_t>(n);
@@ -280,7 +306,7 @@ std::size_t file::read_vector(std::span<const std::span<std::byte>> buffers, std
   ec.clear();
   if (!usable(ec, open_flags::read)) return 0;
   iovec vectors[iovec_batch];
-  const std::size_t count = fill_iovecs(buffers, vectors); // a short read is allowed
+  const std::size_t count = fill_iovecs(buffers, vectors);
   for (;;) {
     const ssize_t n = ::readv(descriptor_, vectors, static_cast<int>(count));
     if (n >= 0) return static_cast<std::size_t>(n);
@@ -312,7 +338,10 @@ void file::write_vector(std::span<const std::span<const std::byte>> buffers, std
     for (;;) {
       while (count != 0 && pending->iov_len == 0) ++pending, --count;
       if (count == 0) break;
-      const ssize_t n = ::writev(descriptor_, pending, static_cast<int>(count));
+      std::size_t cut_length;
+      const std::size_t passed = limit_iovecs(pending, count, cut_length);
+      const ssize_t n = ::writev(descriptor_, pending, static_cast<int>(passed));
+      if (cut_length != 0) pending[passed - 1].iov_len = cut_length; // the rest goes in a later call
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         ec = n == 0 ? std::make_error_code(std::errc::io_error) : last_error();

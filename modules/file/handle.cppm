@@ -17,7 +17,9 @@ export namespace io {
 /// readable, writable and seekable; what the mode allows is checked at run time, so reading a
 /// file opened for writing reports errc::not_readable and writing one opened for reading
 /// errc::not_writable. Every error names the path and the operation. read() retries on EINTR;
-/// write() loops until everything is written.
+/// write() loops until everything is written. Threads: as with std::fstream, one thread at a time
+/// uses a stream; but read_at() and write_at() (pread and pwrite, which move no shared position)
+/// may be called on one io::file from several threads at once, while nobody closes or moves it.
 class file {
 public:
   /// A handle that holds no file.

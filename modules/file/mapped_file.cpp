@@ -18,7 +18,8 @@ namespace io {
 mapped_file::mapped_file(const std::filesystem::path& path, std::error_code& ec) noexcept
     : path_(path.string()) {
   ec.clear();
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking, so that a FIFO without a writer is refused below instead of waiting for one.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     ec = {errno, std::system_category()};
     return;
@@ -28,11 +29,24 @@ mapped_file::mapped_file(const std::filesystem::path& path, std::error_code& ec)
     ec = {errno, std::system_category()};
   } else if (S_ISDIR(info.st_mode)) {
     ec = std::make_error_code(std::errc::is_a_directory);
-  } else if (info.st_size > 0) {
+  } else if (!S_ISREG(info.st_mode)) {
+    // A FIFO, socket or device has no size to map: an empty range would drop its bytes silently.
+    ec = errc::not_mappable;
+  } else if (info.st_size == 0) {
+    // An empty file maps as empty, but virtual files (procfs) report a size of 0 and have bytes:
+    // one byte read tells them apart.
+    std::byte probe;
+    ssize_t n;
+    do n = ::pread(fd, &probe, 1, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) ec = {errno, std::system_category()};
+    else if (n > 0) ec = errc::not_mappable;
+  } else {
     // The mapping keeps the file alive; the descriptor is not needed once it exists.
     void* p = ::mmap(nullptr, static_cast<std::size_t>(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
     if (p == MAP_FAILED) {
-      ec = {errno, std::system_category()};
+      // ENODEV: the file system cannot map files (sysfs, whose files report a size they lack).
+      ec = errno == ENODEV ? make_error_code(errc::not_mappable) : std::error_code(errno, std::system_category());
     } else {
       data_ = static_cast<const std::byte*>(p);
       size_ = static_cast<std::size_t>(info.st_size);

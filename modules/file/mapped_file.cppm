@@ -16,7 +16,9 @@ export namespace io {
 enum class access_pattern { normal, sequential, random, will_need };
 
 /// A read-only memory map of a whole file: a contiguous range of `const std::byte`, also seen as a
-/// std::string_view. An empty file maps to an empty range. Move-only; unmapped by the destructor.
+/// std::string_view. An empty file maps to an empty range; what is not a regular file (a FIFO, a
+/// device) or has no known size (procfs, sysfs files) is refused with errc::not_mappable.
+/// Move-only; unmapped by the destructor.
 /// The bytes are valid while the mapped_file lives (and while nobody truncates the file). For a
 /// readable, seekable stream over them, use io::span_stream(mapped.bytes()) from io.memory.
 class mapped_file {

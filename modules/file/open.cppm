@@ -3,6 +3,8 @@ module;
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <new>
+#include <optional>
 #include <string_view>
 #include <system_error>
 export module io.file:open;
@@ -26,28 +28,47 @@ using file_writer = buffered_writer<file>;
 /// The buffer size io::open uses when none is given: 64 KiB.
 inline constexpr std::size_t default_buffer_size = 64 * 1024;
 
-/// Opens `path` as Python's open(path, mode) does, buffered with `buffer_size` bytes.
+/// Opens `path` as Python's open(path, mode) does, buffered with `buffer_size` bytes. A buffer
+/// size that cannot be allocated throws std::bad_alloc before the file is opened (so "w" truncates
+/// nothing).
 inline buffered_file open(const std::filesystem::path& path, std::string_view mode = "r",
                           std::size_t buffer_size = default_buffer_size) {
-  return buffered_file(file(path, mode), buffer_size);
+  buffered_file f(file(), buffer_size);
+  f.inner() = file(path, mode);
+  return f;
 }
 
-/// As open(path, mode, buffer_size), reporting errors through `ec`; the stream then holds no file
+/// As open(path, mode, buffer_size), reporting errors through `ec` (a buffer size that cannot be
+/// allocated is std::errc::not_enough_memory, and opens nothing); the stream then holds no file
 /// and reports errc::closed.
 inline buffered_file open(const std::filesystem::path& path, std::string_view mode, std::size_t buffer_size,
                           std::error_code& ec) {
-  return buffered_file(file(path, mode, ec), buffer_size);
+  ec.clear();
+  std::optional<buffered_file> f;
+  try {
+    f.emplace(file(), buffer_size);
+  } catch (const std::bad_alloc&) {
+    ec = std::make_error_code(std::errc::not_enough_memory);
+    return buffered_file(file(), 1);
+  }
+  f->inner() = file(path, mode, ec);
+  return std::move(*f);
 }
 
-/// Opens `path` for reading, buffered.
+/// Opens `path` for reading, buffered; a buffer size that cannot be allocated throws std::bad_alloc.
 inline file_reader open_reader(const std::filesystem::path& path, std::size_t buffer_size = default_buffer_size) {
-  return file_reader(file(path, "r"), buffer_size);
+  file_reader f(file(), buffer_size);
+  f.inner() = file(path, "r");
+  return f;
 }
 
 /// Opens `path` for writing ("w", "a", "x"; with "+" it may also be read through inner()), buffered.
+/// A buffer size that cannot be allocated throws std::bad_alloc before the file is opened.
 inline file_writer open_writer(const std::filesystem::path& path, std::string_view mode = "w",
                                std::size_t buffer_size = default_buffer_size) {
-  return file_writer(file(path, mode), buffer_size);
+  file_writer f(file(), buffer_size);
+  f.inner() = file(path, mode);
+  return f;
 }
 
 } // namespace io

@@ -3,8 +3,10 @@
 
 #include "../support.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <system_error>
 
@@ -146,4 +148,56 @@ TEST_CASE("seek writes out the buffer first and tell counts what is buffered") {
   CHECK(ec == io::errc::invalid_argument);
   CHECK(w.tell(ec) == 3);
   CHECK(!ec);
+}
+
+namespace {
+
+// A writable stream whose write_some takes half of what it is given (at least one byte).
+struct halving_writer {
+  std::string data;
+  std::size_t write_some(std::span<const std::byte> bytes) {
+    const std::size_t n = bytes.empty() ? 0 : std::max<std::size_t>(1, bytes.size() / 2);
+    data += io::as_string_view(bytes.first(n));
+    return n;
+  }
+  std::size_t write_some(std::span<const std::byte> bytes, std::error_code& ec) noexcept {
+    ec.clear();
+    return write_some(bytes);
+  }
+  void write(std::span<const std::byte> bytes) {
+    while (!bytes.empty()) bytes = bytes.subspan(write_some(bytes));
+  }
+  void flush() {}
+};
+
+} // namespace
+
+TEST_CASE("write_some buffers what fits and passes a large write to the stream's own write_some, both ways") {
+  halving_writer inner;
+  io::buffered_writer w(inner, 8);
+  CHECK(w.write_some(io::as_bytes("abc")) == 3);
+  CHECK(inner.data.empty());
+  std::error_code ec;
+  // The buffer goes out whole first; then the stream takes half of the 16 bytes.
+  CHECK(w.write_some(io::as_bytes("0123456789abcdef"), ec) == 8);
+  CHECK(!ec);
+  CHECK(inner.data == "abc01234567");
+  CHECK(w.buffered().empty());
+  w.close();
+  CHECK_THROWS_AS(w.write_some(io::as_bytes("x")), io::io_error);
+  CHECK(w.write_some(io::as_bytes("x"), ec) == 0);
+  CHECK(ec == io::errc::closed);
+
+  // A stream without write_some takes all or nothing.
+  limited_writer sink{.limit = 20};
+  io::buffered_stream<io::memory_stream> s(io::memory_stream(), 4);
+  CHECK(s.write_some(io::as_bytes("0123456789")) == 10);
+  CHECK(s.write_some(io::as_bytes("ab")) == 2);
+  s.flush();
+  CHECK(s.inner().str() == "0123456789ab");
+  io::buffered_writer limited(sink, 4);
+  CHECK(limited.write_some(io::as_bytes("0123456789"), ec) == 10);
+  CHECK(limited.write_some(io::as_bytes("0123456789abcdef"), ec) == 0);
+  CHECK(ec == std::errc::no_space_on_device);
+  CHECK(sink.data == "0123456789");
 }

@@ -42,7 +42,8 @@ TEST_CASE("io_error puts the path where the operation says {}") {
 TEST_CASE("every io::errc has its own message in the io category") {
   const io::errc all[] = {io::errc::closed,       io::errc::unexpected_eof,  io::errc::not_readable,
                           io::errc::not_writable, io::errc::not_seekable,    io::errc::invalid_argument,
-                          io::errc::no_buffer_space, io::errc::not_durable, io::errc::line_too_long};
+                          io::errc::no_buffer_space, io::errc::not_durable, io::errc::line_too_long,
+                          io::errc::not_mappable};
   std::string previous;
   for (const io::errc e : all) {
     const std::error_code ec = e;
@@ -66,4 +67,9 @@ TEST_CASE("io errors compare equal to the portable conditions they mean") {
 TEST_CASE("throw_if_error throws only for an error") {
   io::throw_if_error({}, "read");
   CHECK_THROWS_AS(io::throw_if_error(io::errc::closed, "read"), io::io_error);
+}
+
+TEST_CASE("a file that cannot be mapped says why, naming the path") {
+  const io::io_error e(io::errc::not_mappable, "map", "/proc/self/status");
+  CHECK(std::string(e.what()) == "cannot map '/proc/self/status': not a regular file of known size");
 }

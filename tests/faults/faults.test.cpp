@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <random>
+#include <cstdlib>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,6 +21,8 @@
 
 #include "../support.hpp"
 #include "injector.hpp"
+
+#include <unistd.h>
 
 import io;
 
@@ -594,4 +597,106 @@ TEST_CASE("reading through views: a failing read ends lines with the error, thro
   CHECK(!seen.empty());
   CHECK(contents.starts_with(seen));
   CHECK(fail.injected == 2);
+}
+
+TEST_CASE("io::copy: after a write that fails midway the count is exactly what reached the target, on every path") {
+  io_test::temp_dir dir;
+  const auto from_path = dir / "from.bin";
+  const auto to_path = dir / "to.bin";
+  const std::string contents = payload(300000, 11);
+  io_test::write_text(from_path, contents);
+  ::srandom(2024); // the same cuts on every run
+  std::srand(2024);
+
+  struct route {
+    const char* name;
+    std::string mode;                      // the target's mode
+    std::vector<std::string> unsupported;  // kernel calls that say they cannot serve these files
+    std::string point;                     // the call cut short once, then failing with ENOSPC
+    bool generic;                          // the generic io::copy template instead of copy(file&, file&)
+  };
+  const route routes[] = {
+      {"copy_file_range", "w", {}, "linux/io/copy_file_range", false},
+      {"sendfile", "w", {"linux/io/copy_file_range"}, "linux/io/sendfile", false},
+      {"read and write", "w", {"linux/io/copy_file_range", "linux/io/sendfile"}, "posix/io/rw/write", false},
+      {"read and write (appending: the kernel calls refuse it)", "a", {}, "posix/io/rw/write", false},
+      {"generic io::copy", "w", {}, "posix/io/rw/write", true},
+  };
+  for (const route& r : routes) {
+    for (const bool use_error_code : {false, true}) {
+      const std::string what = std::string(r.name) + (use_error_code ? " with an error_code" : " throwing");
+      INFO(what);
+      std::filesystem::remove(to_path);
+      io::file from(from_path);
+      io::file to(to_path, r.mode);
+      std::uint64_t copied = 0;
+      outcome result;
+      {
+        fault_plan cannot{.error = EXDEV};
+        fault_plan cut{.error = 0, .first = 1, .count = 1};
+        fault_plan full{.error = ENOSPC, .first = 2, .count = 1};
+        const armed_faults no_kernel_copy(r.unsupported, cannot);
+        const armed_faults cut_short({r.point + "/reduce"}, cut);
+        const armed_faults fail({r.point}, full);
+        result = either_way(use_error_code, [&](auto&... ec) {
+          copied = r.generic ? io::copy<io::file, io::file>(from, to, ec...) : io::copy(from, to, ec...);
+        });
+        CHECK(cut.injected == 1);
+        CHECK(full.injected == 1);
+      }
+      CHECK(result.code == std::errc::no_space_on_device);
+      const std::uint64_t reached = std::filesystem::file_size(to_path);
+      CHECK(reached > 0);
+      // A kernel call cut short from 1 GiB most likely still copies everything, and the next fails.
+      CHECK(reached <= contents.size());
+      if (r.point == "posix/io/rw/write") CHECK(reached < contents.size());
+      CHECK(io_test::read_text(to_path) == contents.substr(0, reached));
+      if (use_error_code) CHECK(copied == reached);
+      // The source stands right after the bytes copied (but for the generic copy, which cannot
+      // give back what it read): copying again completes the target.
+      if (!r.generic) {
+        CHECK(from.tell() == reached);
+        CHECK(io::copy(from, to) == contents.size() - reached);
+        to.close();
+        CHECK(io_test::read_text(to_path) == contents);
+      }
+    }
+  }
+}
+
+TEST_CASE("io::copy between buffered files from a pipe: after a write that fails midway the count is what reached the target") {
+  io_test::temp_dir dir;
+  const auto to_path = dir / "to.bin";
+  const std::string contents = payload(60000, 12); // fits in a pipe's buffer
+  ::srandom(77);
+  for (const bool use_error_code : {false, true}) {
+    CAPTURE(use_error_code);
+    int fds[2];
+    REQUIRE(::pipe(fds) == 0);
+    {
+      io::file writer = io::file::from_native(fds[1], io::open_flags::write, "<pipe>");
+      io::write(writer, contents);
+    }
+    io::buffered_file in(io::file::from_native(fds[0], io::open_flags::read, "<pipe>"), 64 * 1024);
+    io::buffered_file out = io::open(to_path, "w", 4096); // smaller than a chunk of the reader
+    std::uint64_t copied = 0;
+    outcome result;
+    {
+      fault_plan cut{.error = 0, .first = 1, .count = 1};
+      fault_plan full{.error = ENOSPC, .first = 2, .count = 1};
+      const armed_faults cut_short({"posix/io/rw/write/reduce"}, cut);
+      const armed_faults fail({"posix/io/rw/write"}, full);
+      result = either_way(use_error_code, [&](auto&... ec) { copied = io::copy(in, out, ec...); });
+      CHECK(cut.injected == 1);
+      CHECK(full.injected == 1);
+    }
+    CHECK(result.code == std::errc::no_space_on_device);
+    out.close(); // writes whatever the target buffered
+    const std::uint64_t reached = std::filesystem::file_size(to_path);
+    CHECK(reached > 0);
+    CHECK(reached < contents.size());
+    if (use_error_code) CHECK(copied == reached);
+    // What the target did not take is still in the reader.
+    CHECK(io_test::read_text(to_path) + io::read_all<std::string>(in) == contents);
+  }
 }

@@ -6,12 +6,15 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
+#include <limits>
 #include <span>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -478,4 +481,94 @@ TEST_CASE("a file that io does not own stays open when the handle closes") {
   io::write(owner, "still open");
   owner.close();
   CHECK(read_text(dir / "f") == "via borrowed;still open");
+}
+
+namespace {
+
+// A region of `size` bytes of address space (reserved, not backed by memory) whose first page is
+// readable and writable and the rest inaccessible: a real buffer larger than one system call moves.
+class reserved_region {
+public:
+  explicit reserved_region(std::size_t size) : size_(size) {
+    void* p = ::mmap(nullptr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    REQUIRE(p != MAP_FAILED);
+    data_ = static_cast<std::byte*>(p);
+    REQUIRE(::mprotect(data_, 4096, PROT_READ | PROT_WRITE) == 0);
+  }
+  reserved_region(const reserved_region&) = delete;
+  reserved_region& operator=(const reserved_region&) = delete;
+  ~reserved_region() { ::munmap(data_, size_); }
+  std::span<std::byte> all() const { return {data_, size_}; }
+  std::string_view first(std::size_t n) const { return {reinterpret_cast<const char*>(data_), n}; }
+
+private:
+  std::byte* data_;
+  std::size_t size_;
+};
+
+} // namespace
+
+TEST_CASE("reads into a buffer of 8 GiB get the file's bytes: read, read_at, read_vector, both ways") {
+  temp_dir dir;
+  const std::string text = "a small file read into a buffer larger than any one read moves";
+  write_text(dir / "small", text);
+  const reserved_region region(std::size_t{8} << 30);
+  io::file f(dir / "small");
+  CHECK(f.read(region.all()) == text.size());
+  CHECK(region.first(text.size()) == text);
+  std::error_code ec;
+  std::memset(region.all().data(), 0, 4096);
+  CHECK(f.read_at(0, region.all(), ec) == text.size());
+  CHECK(!ec);
+  CHECK(region.first(text.size()) == text);
+  CHECK(f.read_at(0, region.all()) == text.size());
+  // Two buffers of 8 GiB each: lengths that add up past what one readv takes.
+  std::memset(region.all().data(), 0, 4096);
+  f.seek(0);
+  const std::span<std::byte> twice[] = {region.all(), region.all()};
+  CHECK(f.read_vector(twice, ec) == text.size());
+  CHECK(!ec);
+  CHECK(region.first(text.size()) == text);
+  f.seek(0);
+  CHECK(f.read_vector(twice) == text.size());
+  CHECK(f.read(region.all(), ec) == 0); // then the end, not an error
+  CHECK(!ec);
+}
+
+TEST_CASE("a write larger than one system call moves is written whole, plain and vectored") {
+  // Pages of an untouched anonymous mapping read as zeros without using memory; /dev/null takes
+  // any count at once, so that 3 GiB cost nothing.
+  const std::size_t size = std::size_t{3} << 30;
+  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  REQUIRE(p != MAP_FAILED);
+  const std::span<const std::byte> zeros(static_cast<const std::byte*>(p), size);
+  io::file null("/dev/null", "w");
+  std::error_code ec;
+  null.write(zeros, ec);
+  CHECK(!ec);
+  CHECK(null.write_some(zeros) == 0x7ffff000); // Linux moves at most this much in one call
+  const std::span<const std::byte> parts[] = {zeros, zeros, zeros};
+  null.write_vector(parts, ec);
+  CHECK(!ec);
+  null.write_at(0, zeros, ec); // /dev/null ignores the offset
+  CHECK(!ec);
+  ::munmap(p, size);
+}
+
+TEST_CASE("read_at near the largest offset is the end of the file, not an error, both ways") {
+  temp_dir dir;
+  write_text(dir / "f", "some bytes");
+  io::file f(dir / "f");
+  constexpr std::uint64_t last = std::numeric_limits<std::int64_t>::max();
+  std::array<std::byte, 4096> buffer{};
+  for (const std::uint64_t offset : {last - 4096, last - 10, last - 1, last}) {
+    INFO("offset ", offset);
+    std::error_code ec;
+    CHECK(f.read_at(offset, buffer, ec) == 0);
+    CHECK(!ec);
+    CHECK(f.read_at(offset, buffer) == 0);
+  }
+  std::error_code ec;
+  f.read_at(last + 1, buffer, ec);
+  CHECK(ec == io::errc::invalid_argument);
 }

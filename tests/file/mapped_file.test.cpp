@@ -5,10 +5,16 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <filesystem>
 #include <ranges>
 #include <span>
 #include <string>
+#include <string_view>
 #include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 import io.core;
 import io.memory;
@@ -91,4 +97,66 @@ TEST_CASE("advice is accepted, and moving a mapping hands it over") {
   n.close();
   CHECK(n.empty());
   n.close();
+}
+
+namespace {
+
+// The message and code of mapping `path` through the throwing constructor, and the code through
+// the error_code one (which must map nothing).
+void check_refused(const std::string& path, std::error_code expected, const std::string& message) {
+  INFO(path);
+  try {
+    io::mapped_file m(path);
+    FAIL("mapping did not throw");
+  } catch (const io::io_error& e) {
+    CHECK(e.code() == expected);
+    CHECK(std::string(e.what()) == "cannot map '" + path + "': " + message);
+    CHECK(e.path() == path);
+  }
+  std::error_code ec;
+  const io::mapped_file m(path, ec);
+  CHECK(ec == expected);
+  CHECK(m.empty());
+  CHECK(m.data() == nullptr);
+}
+
+} // namespace
+
+TEST_CASE("devices and a FIFO are not regular files: refused both ways, and the FIFO's bytes stay unread") {
+  check_refused("/dev/null", io::errc::not_mappable, "not a regular file of known size");
+  check_refused("/dev/zero", io::errc::not_mappable, "not a regular file of known size");
+  temp_dir dir;
+  const std::string fifo = (dir / "fifo").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  check_refused(fifo, io::errc::not_mappable, "not a regular file of known size"); // no writer: no wait
+  // With a writer and bytes waiting in it.
+  const int fd = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK);
+  REQUIRE(fd >= 0);
+  REQUIRE(::write(fd, "waiting", 7) == 7);
+  check_refused(fifo, io::errc::not_mappable, "not a regular file of known size");
+  char back[16];
+  CHECK(::read(fd, back, sizeof back) == 7);
+  CHECK(std::string_view(back, 7) == "waiting");
+  ::close(fd);
+}
+
+TEST_CASE("virtual files that report a size of 0 or a size they lack are refused both ways") {
+  check_refused("/proc/self/status", io::errc::not_mappable, "not a regular file of known size");
+  check_refused("/proc/cpuinfo", io::errc::not_mappable, "not a regular file of known size");
+  if (std::filesystem::exists("/sys/kernel/notes"))
+    check_refused("/sys/kernel/notes", io::errc::not_mappable, "not a regular file of known size");
+}
+
+TEST_CASE("a genuinely empty regular file still maps as empty, both ways, also next to the refusals") {
+  temp_dir dir;
+  write_text(dir / "empty", "");
+  std::error_code ec;
+  io::mapped_file m(dir / "empty", ec);
+  CHECK(!ec);
+  CHECK(m.empty());
+  io::mapped_file refused("/proc/self/status", ec);
+  CHECK(ec == io::errc::not_mappable);
+  m = io::mapped_file(dir / "empty");
+  CHECK(m.empty());
+  CHECK(m.text().empty());
 }

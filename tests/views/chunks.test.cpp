@@ -7,6 +7,7 @@
 #include <range/v3/range/conversion.hpp>
 #include <range/v3/view/transform.hpp>
 #include <algorithm>
+#include <limits>
 #include <ranges>
 #include <span>
 #include <string>
@@ -148,4 +149,32 @@ TEST_CASE("read errors in chunks and bytes throw, or end the range into the erro
   io::buffered_reader b(r2, 4);
   CHECK(collect_chunks(b | io::views::chunks(3, ec)).empty());
   CHECK(ec == std::errc::io_error);
+}
+
+TEST_CASE("chunks over memory: any size n >= 1 gives ceil(size / n) chunks, one for n near SIZE_MAX") {
+  const std::size_t size_max = std::numeric_limits<std::size_t>::max();
+  for (const std::size_t n : {0u, 1u, 7u, 4096u}) {
+    const std::string text = sample(n);
+    for (const std::size_t size : {std::size_t{1}, std::size_t{3}, n, n + 1, size_max / 2 + 1, size_max - 4096,
+                                   size_max - 1, size_max}) {
+      if (size == 0) continue;
+      INFO(n, " bytes in chunks of ", size);
+      io::memory_stream memory(text);
+      const auto chunks = io::views::chunks(memory.view(), size);
+      const std::size_t expected = n == 0 ? 0 : (n - 1) / size + 1;
+      CHECK(chunks.size() == expected);
+      CHECK(static_cast<std::size_t>(std::ranges::distance(chunks)) == expected);
+      CHECK(static_cast<std::size_t>(ranges::distance(chunks)) == expected);
+      CHECK(collect_chunks(chunks) == reference_chunks(text, size));
+      const std::vector<std::size_t> sizes =
+          std::string_view(text) | io::views::chunks(size) | ranges::views::transform([](auto c) { return c.size(); }) |
+          ranges::to<std::vector<std::size_t>>();
+      std::vector<std::size_t> std_sizes;
+      for (std::size_t s : io::views::chunks(text, size) | std::views::transform([](auto c) { return c.size(); }))
+        std_sizes.push_back(s);
+      CHECK(sizes == std_sizes);
+      REQUIRE(std_sizes.size() == expected);
+      if (n != 0) CHECK(std_sizes.back() == (n % size == 0 ? std::min(size, n) : n % size));
+    }
+  }
 }

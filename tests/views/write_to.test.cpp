@@ -84,6 +84,49 @@ TEST_CASE("write_to reports a failing stream both ways, counting what was writte
   CHECK(!ec);
 }
 
+namespace {
+
+// A stream whose write_some takes at most 2 bytes at a time and fails with ENOSPC once it holds
+// `limit` bytes, having taken none of the bytes of the failing call.
+struct trickle_writer {
+  std::string data;
+  std::size_t limit;
+  std::size_t write_some(std::span<const std::byte> bytes, std::error_code& ec) noexcept {
+    ec.clear();
+    if (data.size() >= limit) {
+      ec = std::make_error_code(std::errc::no_space_on_device);
+      return 0;
+    }
+    const std::size_t n = std::min<std::size_t>({bytes.size(), 2, limit - data.size()});
+    data += io::as_string_view(bytes.first(n));
+    return n;
+  }
+  std::size_t write_some(std::span<const std::byte> bytes) {
+    std::error_code ec;
+    const std::size_t n = write_some(bytes, ec);
+    if (ec) throw std::system_error(ec, "trickle");
+    return n;
+  }
+  void write(std::span<const std::byte> bytes) {
+    while (!bytes.empty()) bytes = bytes.subspan(write_some(bytes));
+  }
+  void flush() {}
+};
+
+} // namespace
+
+TEST_CASE("write_to counts exactly the bytes that reached a stream whose write fails midway") {
+  const std::vector<std::string> words{"abcdef", "ghijkl"};
+  trickle_writer out{.limit = 9};
+  std::error_code ec;
+  CHECK((words | io::write_to(out, ec)) == 9);
+  CHECK(ec == std::errc::no_space_on_device);
+  CHECK(out.data == "abcdefghi");
+  trickle_writer bytes_out{.limit = 5};
+  CHECK((std::string("0123456789") | io::write_to(bytes_out, ec)) == 5);
+  CHECK(ec == std::errc::no_space_on_device);
+}
+
 TEST_CASE("write_iterator takes characters, bytes and strings from the standard algorithms") {
   io::memory_stream out;
   const std::string text = "copy";

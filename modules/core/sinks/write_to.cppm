@@ -74,9 +74,20 @@ private:
   std::uint64_t write_all(R& range, Sink& sink) const {
     using value_type = std::ranges::range_value_t<R>;
     std::uint64_t total = 0;
+    // Counts exactly what reached the stream, also when a write fails midway (a stream with
+    // write_some says how much a failing write took; others take all or nothing).
     auto put = [&](std::span<const std::byte> bytes) {
-      detail::write(*out_, bytes, sink);
-      if (!detail::failed(sink)) total += bytes.size();
+      if constexpr (detail::writes_some<W>) {
+        while (!bytes.empty()) {
+          const std::size_t n = detail::write_some(*out_, bytes, sink);
+          if (detail::failed(sink)) return;
+          total += n;
+          bytes = bytes.subspan(n);
+        }
+      } else {
+        detail::write(*out_, bytes, sink);
+        if (!detail::failed(sink)) total += bytes.size();
+      }
     };
     if constexpr (detail::single_byte<value_type> && std::ranges::contiguous_range<R> && std::ranges::sized_range<R>) {
       put(std::as_bytes(std::span(std::ranges::data(range), std::ranges::size(range)))); // one write

@@ -4,6 +4,7 @@ module;
 #include <cstddef>
 #include <iterator>
 #include <memory>
+#include <new>
 #include <ranges>
 #include <span>
 #include <string_view>
@@ -167,8 +168,21 @@ private:
     bool started;
     bool done;
 
+    // The view's buffer, allocated on first use; empty after an allocation failure reported
+    // through ec (with no ec, std::bad_alloc propagates).
     inline std::span<std::byte> own_buffer() {
-      if (!own) own = make_aligned_buffer(size);
+      if (!own) {
+        if (ec == nullptr) {
+          own = make_aligned_buffer(size);
+        } else {
+          try {
+            own = make_aligned_buffer(size);
+          } catch (const std::bad_alloc&) {
+            *ec = std::make_error_code(std::errc::not_enough_memory);
+            return {};
+          }
+        }
+      }
       return {own.get(), size};
     }
 
@@ -183,11 +197,12 @@ private:
           input.consume(size); // the bytes stay in the buffer until the next read
           return;
         }
-        n = input.read_full(own_buffer());
+        const std::span<std::byte> out = own_buffer();
+        if (!out.empty()) n = input.read_full(out);
       } else {
         // Straight into the view's buffer, gathering short reads.
         const std::span<std::byte> out = own_buffer();
-        while (n < size) {
+        while (!out.empty() && n < size) {
           const std::size_t got = ec ? detail::read(s, out.subspan(n), *ec) : s.read(out.subspan(n));
           if (got == 0 || (ec && *ec)) break;
           n += got;
