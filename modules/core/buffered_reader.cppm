@@ -105,6 +105,8 @@ public:
   std::size_t capacity() const noexcept { return buffer_.capacity(); }
   /// The underlying stream.
   std::remove_reference_t<S>& inner() noexcept { return inner_; }
+  /// The underlying stream, read-only.
+  const std::remove_reference_t<S>& inner() const noexcept { return inner_; }
 
 private:
   template <class Sink>

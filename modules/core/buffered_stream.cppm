@@ -180,6 +180,8 @@ public:
   std::size_t capacity() const noexcept { return buffer_.capacity(); }
   /// The underlying stream; pending writes have not reached it and read-ahead was taken from it.
   std::remove_reference_t<S>& inner() noexcept { return inner_; }
+  /// The underlying stream, read-only.
+  const std::remove_reference_t<S>& inner() const noexcept { return inner_; }
 
 private:
   // Whether the stream allows reading or writing, for streams that say so at run time.

@@ -133,6 +133,8 @@ public:
   std::size_t capacity() const noexcept { return buffer_.capacity(); }
   /// The underlying stream; bytes still buffered have not reached it.
   std::remove_reference_t<S>& inner() noexcept { return inner_; }
+  /// The underlying stream, read-only.
+  const std::remove_reference_t<S>& inner() const noexcept { return inner_; }
 
 private:
   // Whether every write goes to the end of the stream whatever its position (O_APPEND).

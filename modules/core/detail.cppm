@@ -38,6 +38,7 @@ inline void report(std::error_code& ec, std::error_code code, std::string_view, 
 template <class S>
 std::string_view path_of(const S& s) noexcept {
   if constexpr (requires { { s.path() } -> std::convertible_to<std::string_view>; }) return s.path();
+  else if constexpr (requires { s.inner(); }) return path_of(s.inner()); // an adapter: its stream's path
   else return {};
 }
 
