@@ -91,6 +91,16 @@ TEST_CASE("atomic_file refuses an impossible buffer size and creates nothing") {
     CHECK_THROWS_AS(io::atomic_file(dir / "config", size), std::bad_alloc);
     CHECK(entries(dir.path()) == 1);
     CHECK(read_text(dir / "config") == "old");
+    // The error_code form reports it (it is noexcept: a bad_alloc escaping would terminate).
+    std::error_code ec = io::errc::closed; // a stale value is overwritten
+    io::atomic_file f(dir / "config", size, ec);
+    CHECK(ec == std::errc::not_enough_memory);
+    io::write(f, "lost", ec);
+    CHECK(ec == std::errc::not_enough_memory);
+    f.commit(ec);
+    CHECK(ec == std::errc::not_enough_memory);
+    CHECK(entries(dir.path()) == 1);
+    CHECK(read_text(dir / "config") == "old");
   }
 }
 

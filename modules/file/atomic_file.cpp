@@ -136,11 +136,27 @@ void sync_directory(const std::filesystem::path& directory, std::error_code& ec)
   ::close(fd);
 }
 
+// The writer of the error_code constructor: a buffer that cannot be allocated is reported in
+// `ec`, and the writer gets a one-byte buffer that is never used.
+file_writer make_writer(std::size_t buffer_size, std::error_code& ec) noexcept {
+  ec.clear();
+  try {
+    return file_writer(file(), buffer_size);
+  } catch (const std::bad_alloc&) {
+    ec = std::make_error_code(std::errc::not_enough_memory);
+  }
+  return file_writer(file(), 1);
+}
+
 } // namespace
 
 atomic_file::atomic_file(const std::filesystem::path& target, std::size_t buffer_size, std::error_code& ec) noexcept
-    : target_(target), out_(file(), buffer_size) {
-  ec.clear();
+    : target_(target), out_(make_writer(buffer_size, ec)) {
+  if (ec) {
+    error_ = ec;
+    finished_ = true;
+    return;
+  }
   try {
     destination_ = follow_links(target, ec);
     if (!ec) out_.inner() = create_temporary(destination_, temporary_, ec);

@@ -6,7 +6,9 @@
 #include <range/v3/algorithm/count_if.hpp>
 #include <range/v3/range/conversion.hpp>
 #include <range/v3/view/filter.hpp>
+#include <range/v3/view/reverse.hpp>
 #include <range/v3/view/transform.hpp>
+#include <algorithm>
 #include <random>
 #include <ranges>
 #include <string>
@@ -198,4 +200,45 @@ TEST_CASE("with an error_code, a read error ends the range and is kept there") {
   io::memory_stream fine("x\ny");
   CHECK(collect(io::views::lines(fine, ec)).size() == 2);
   CHECK(!ec);
+}
+
+static_assert(std::ranges::bidirectional_range<io::lines_view<std::string_view>>);
+static_assert(std::ranges::common_range<io::lines_view<const io::mapped_file&>>);
+static_assert(ranges::bidirectional_range<io::lines_view<std::string_view>>);
+
+TEST_CASE("lines over storage are bidirectional: reversed, they are the reversed reference") {
+  std::mt19937 rng(31);
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    for (int i = static_cast<int>(rng() % 10); i > 0; --i) {
+      text += std::string(rng() % 5, static_cast<char>('a' + rng() % 3));
+      const unsigned end = rng() % 5;
+      text += end == 0 ? "\r\n" : end == 1 ? "\r" : "\n";
+    }
+    if (rng() % 2 == 0) text += std::string(rng() % 4, 'z');
+    CAPTURE(text);
+    std::vector<std::string> expected = reference_lines(text);
+    std::ranges::reverse(expected);
+    std::vector<std::string> got;
+    for (std::string_view line : std::string_view(text) | io::views::lines | std::views::reverse) got.emplace_back(line);
+    CHECK(got == expected);
+    const auto with_range_v3 = std::string_view(text) | io::views::lines | ranges::views::reverse |
+                               ranges::views::transform([](std::string_view l) { return std::string(l); }) |
+                               ranges::to<std::vector<std::string>>();
+    CHECK(with_range_v3 == expected);
+    // Forward again after walking back: both directions meet.
+    auto lines = std::string_view(text) | io::views::lines({.keep_ends = true});
+    std::string joined;
+    for (auto it = lines.end(); it != lines.begin();) joined.insert(0, *--it);
+    CHECK(joined == text);
+  }
+}
+
+TEST_CASE("the last lines of a mapped file, read from its end (tail -n 2)") {
+  io_test::temp_dir dir;
+  io_test::write_text(dir / "log", "one\ntwo\nthree\nfour\n");
+  const io::mapped_file map(dir / "log");
+  std::vector<std::string> last;
+  for (std::string_view line : map | io::views::lines | std::views::reverse | std::views::take(2)) last.emplace_back(line);
+  CHECK(last == std::vector<std::string>{"four", "three"});
 }

@@ -2,6 +2,8 @@
 module;
 #include <cstddef>
 #include <cstring>
+#include <iterator>
+#include <string.h> // memrchr
 #include <ranges>
 #include <string_view>
 #include <system_error>
@@ -47,20 +49,125 @@ struct line_splitter {
   }
 };
 
+// Lines over storage: a bidirectional iterator, so that `text | lines | std::views::reverse`
+// walks from the end without reading the rest (`tail -n` over a mapped file).
+class storage_line_iterator {
+public:
+  using value_type = std::string_view;
+  using difference_type = std::ptrdiff_t;
+  using iterator_concept = std::bidirectional_iterator_tag;
+  using iterator_category = std::bidirectional_iterator_tag;
+
+  storage_line_iterator() = default;
+  storage_line_iterator(std::string_view all, std::size_t at, bool keep_ends, std::size_t max_length, std::error_code* ec)
+      : all_(all), begin_(at), keep_ends_(keep_ends), max_length_(max_length), ec_(ec) {
+    if (begin_ < all_.size()) load(begin_, line_end(begin_));
+  }
+
+  /// The current line.
+  inline std::string_view operator*() const noexcept { return line_; }
+  /// Moves to the next line.
+  inline storage_line_iterator& operator++() {
+    if (next_ >= all_.size()) finish();
+    else load(next_, line_end(next_));
+    return *this;
+  }
+  /// Moves to the next line, returning the iterator as it was.
+  inline storage_line_iterator operator++(int) {
+    storage_line_iterator before = *this;
+    ++*this;
+    return before;
+  }
+  /// Moves to the line before.
+  inline storage_line_iterator& operator--() {
+    const std::size_t end = begin_; // the line before ends (terminator included) where this one starts
+    const void* hit = end > 1 ? ::memrchr(all_.data(), '\n', end - 1) : nullptr;
+    const std::size_t begin = hit == nullptr ? 0 : static_cast<std::size_t>(static_cast<const char*>(hit) - all_.data()) + 1;
+    load(begin, end);
+    return *this;
+  }
+  /// Moves to the line before, returning the iterator as it was.
+  inline storage_line_iterator operator--(int) {
+    storage_line_iterator before = *this;
+    --*this;
+    return before;
+  }
+  /// Iterators at the same line are equal.
+  friend inline bool operator==(const storage_line_iterator& a, const storage_line_iterator& b) noexcept {
+    return a.begin_ == b.begin_;
+  }
+
+private:
+  // Where the line starting at `begin` ends, its terminator included.
+  inline std::size_t line_end(std::size_t begin) const noexcept {
+    const void* hit = std::memchr(all_.data() + begin, '\n', all_.size() - begin);
+    return hit == nullptr ? all_.size() : static_cast<std::size_t>(static_cast<const char*>(hit) - all_.data()) + 1;
+  }
+  inline void load(std::size_t begin, std::size_t end) {
+    const split_result r = line_splitter{keep_ends_}(all_.substr(begin, end - begin), true);
+    if (too_long(r, max_length_)) [[unlikely]] {
+      finish();
+      return report_too_long(ec_, begin, max_length_, {});
+    }
+    begin_ = begin;
+    next_ = end;
+    line_ = r.token;
+  }
+  inline void finish() noexcept {
+    begin_ = next_ = all_.size();
+    line_ = {};
+  }
+
+  std::string_view all_;
+  std::size_t begin_ = 0; // where the current line starts; all_.size() at the end
+  std::size_t next_ = 0;  // where the next one starts
+  std::string_view line_;
+  bool keep_ends_ = false;
+  std::size_t max_length_ = 0;
+  std::error_code* ec_ = nullptr;
+};
+
+// The engine of lines over storage `T`: a bidirectional, common range.
+template <class T>
+class storage_lines {
+public:
+  storage_lines() = default;
+  storage_lines(T&& source, line_splitter split, std::size_t max_length, std::error_code* ec)
+      : storage_(std::forward<T>(source)), keep_ends_(split.keep_ends), max_length_(max_length), ec_(ec) {}
+
+  /// The first line.
+  inline storage_line_iterator begin() const { return {storage_.text(), 0, keep_ends_, max_length_, ec_}; }
+  /// Past the last line.
+  inline storage_line_iterator end() const {
+    return {storage_.text(), storage_.text().size(), keep_ends_, max_length_, ec_};
+  }
+
+  static constexpr bool borrowed = held_storage<T>::borrowed;
+
+private:
+  held_storage<T> storage_;
+  bool keep_ends_ = false;
+  std::size_t max_length_ = 0;
+  std::error_code* ec_ = nullptr;
+};
+
+template <class T>
+using line_engine = std::conditional_t<storage_source<T>, storage_lines<T>, stream_tokens<T, line_splitter>>;
+
 } // namespace io::detail
 
 export namespace io {
 
-/// The lines of a source `T` (what `source | io::views::lines` is). Over storage a forward range
+/// The lines of a source `T` (what `source | io::views::lines` is). Over storage a bidirectional range
 /// of std::string_view into the storage (borrowed unless it owns an rvalue container); over a
 /// stream an input range that consumes the stream: when iteration stops, the stream is right
 /// after the last line handed out (and its terminator), and each line is valid until the next
 /// increment.
 template <class T>
-class lines_view : public detail::token_engine<T, detail::line_splitter>,
+class lines_view : public detail::line_engine<T>,
                    public std::ranges::view_interface<lines_view<T>>,
                    public ranges::view_base {
-  using engine = detail::token_engine<T, detail::line_splitter>;
+  using engine = detail::line_engine<T>;
 
 public:
   lines_view() = default;
@@ -139,8 +246,6 @@ inline constexpr lines_fn lines{};
 } // namespace io::views
 
 template <class T>
-inline constexpr bool std::ranges::enable_borrowed_range<io::lines_view<T>> =
-    io::detail::token_engine<T, io::detail::line_splitter>::borrowed;
+inline constexpr bool std::ranges::enable_borrowed_range<io::lines_view<T>> = io::detail::line_engine<T>::borrowed;
 template <class T>
-inline constexpr bool ranges::enable_borrowed_range<io::lines_view<T>> =
-    io::detail::token_engine<T, io::detail::line_splitter>::borrowed;
+inline constexpr bool ranges::enable_borrowed_range<io::lines_view<T>> = io::detail::line_engine<T>::borrowed;
