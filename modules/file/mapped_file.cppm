@@ -35,9 +35,9 @@ public:
   ~mapped_file();
 
   /// The mapped bytes.
-  inline std::span<const std::byte> bytes() const noexcept { return {data_, size_}; }
+  inline std::span<const std::byte> bytes() const noexcept [[clang::lifetimebound]] { return {data_, size_}; }
   /// The mapped bytes as characters.
-  inline std::string_view text() const noexcept { return {reinterpret_cast<const char*>(data_), size_}; }
+  inline std::string_view text() const noexcept [[clang::lifetimebound]] { return {reinterpret_cast<const char*>(data_), size_}; }
   /// The first mapped byte (null when nothing is mapped).
   const std::byte* data() const noexcept { return data_; }
   /// The number of mapped bytes: the size of the file when it was mapped.

@@ -78,7 +78,7 @@ public:
   inline const std::byte& operator[](std::size_t i) const noexcept { return data_[i]; }
 
   /// The bytes held, as a span.
-  inline std::span<const std::byte> bytes() const noexcept { return {data_, size_}; }
+  inline std::span<const std::byte> bytes() const noexcept [[clang::lifetimebound]] { return {data_, size_}; }
   /// The bytes held, as characters.
   inline std::string_view str() const noexcept {
     return {reinterpret_cast<const char*>(data_), size_};

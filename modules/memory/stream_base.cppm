@@ -67,7 +67,7 @@ public:
   void consume(std::size_t n) noexcept { pos_ += std::min<std::uint64_t>(n, rest().size()); }
 
   /// The whole contents, whatever the position, without copying (Python's getbuffer()).
-  std::span<const std::byte> view() const {
+  std::span<const std::byte> view() const [[clang::lifetimebound]] {
     check_open("view");
     return contents();
   }
