@@ -263,7 +263,7 @@ struct chunks_fn {
   inline auto operator()(T&& source, std::size_t size) const {
     static_assert(detail::check_source<T>());
     detail::check_chunk_size(size, nullptr);
-    return chunks_view<T>(std::forward<T>(source), size, nullptr);
+    if constexpr (viewable_source<T>) return chunks_view<T>(std::forward<T>(source), size, nullptr);
   }
   /// As chunks(source, size), with read errors (and a size of 0) reported through `ec`.
   template <class T>
@@ -271,7 +271,7 @@ struct chunks_fn {
     static_assert(detail::check_source<T>());
     ec.clear();
     detail::check_chunk_size(size, &ec);
-    return chunks_view<T>(std::forward<T>(source), size, &ec);
+    if constexpr (viewable_source<T>) return chunks_view<T>(std::forward<T>(source), size, &ec);
   }
   /// The adaptor with its size bound, for `source | io::views::chunks(4096)`.
   inline auto operator()(std::size_t size) const {

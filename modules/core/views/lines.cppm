@@ -188,27 +188,27 @@ struct lines_fn {
   template <class T>
   auto operator()(T&& source) const {
     static_assert(detail::check_source<T>());
-    return lines_view<T>(std::forward<T>(source), {}, nullptr);
+    if constexpr (viewable_source<T>) return lines_view<T>(std::forward<T>(source), {}, nullptr);
   }
   /// The lines of `source`, cut as `options` say.
   template <class T>
   auto operator()(T&& source, line_options options) const {
     static_assert(detail::check_source<T>());
-    return lines_view<T>(std::forward<T>(source), options, nullptr);
+    if constexpr (viewable_source<T>) return lines_view<T>(std::forward<T>(source), options, nullptr);
   }
   /// The lines of `source`; a read error is stored in `ec` and ends the range instead of throwing.
   template <class T>
   auto operator()(T&& source, std::error_code& ec) const {
     static_assert(detail::check_source<T>());
     ec.clear();
-    return lines_view<T>(std::forward<T>(source), {}, &ec);
+    if constexpr (viewable_source<T>) return lines_view<T>(std::forward<T>(source), {}, &ec);
   }
   /// The lines of `source`, cut as `options` say, with errors stored in `ec`.
   template <class T>
   auto operator()(T&& source, line_options options, std::error_code& ec) const {
     static_assert(detail::check_source<T>());
     ec.clear();
-    return lines_view<T>(std::forward<T>(source), options, &ec);
+    if constexpr (viewable_source<T>) return lines_view<T>(std::forward<T>(source), options, &ec);
   }
 
   /// The adaptor with `ec` bound, for `source | io::views::lines(ec)`.

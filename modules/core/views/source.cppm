@@ -54,7 +54,8 @@ constexpr bool check_source() {
                 "io::views: a character array (a string literal) would bring its terminating '\\0': pass a std::string_view");
   static_assert(!(readable<U> && std::is_const_v<std::remove_reference_t<T>>),
                 "io::views: a const stream cannot be read: pass it without const");
-  static_assert(viewable_source<T>,
+  static_assert(std::is_array_v<std::remove_reference_t<T>> || (readable<U> && std::is_const_v<std::remove_reference_t<T>>) ||
+                    viewable_source<T>,
                 "io::views: pass a readable stream (io::file, io::open(path), io::memory_stream, a type with "
                 "read(std::span<std::byte>)) or contiguous bytes (std::string_view, std::span<const std::byte>, "
                 "io::mapped_file); a std::istream is neither");
@@ -122,15 +123,14 @@ template <class F>
 struct source_closure {
   F make;
 
+  // The adaptor `make` calls checks the source.
   template <class T>
   auto operator()(T&& source) const {
-    static_assert(check_source<T>());
     return make(std::forward<T>(source));
   }
 
   template <class T>
   friend auto operator|(T&& source, const source_closure& closure) {
-    static_assert(check_source<T>());
     return closure.make(std::forward<T>(source));
   }
 };

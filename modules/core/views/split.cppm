@@ -74,7 +74,7 @@ struct split_fn {
   auto operator()(T&& source, std::string_view delimiter, line_options options = {}) const {
     static_assert(detail::check_source<T>());
     detail::check_delimiter(delimiter, nullptr);
-    return split_view<T>(std::forward<T>(source), delimiter, options, nullptr);
+    if constexpr (viewable_source<T>) return split_view<T>(std::forward<T>(source), delimiter, options, nullptr);
   }
   /// The pieces of `source` cut at the byte `delimiter`.
   template <class T>
@@ -92,7 +92,7 @@ struct split_fn {
     static_assert(detail::check_source<T>());
     ec.clear();
     detail::check_delimiter(delimiter, &ec);
-    return split_view<T>(std::forward<T>(source), delimiter, options, &ec);
+    if constexpr (viewable_source<T>) return split_view<T>(std::forward<T>(source), delimiter, options, &ec);
   }
   /// As split(source, delimiter), with read errors reported through `ec`.
   template <class T>

@@ -393,14 +393,14 @@ struct tokens_fn {
   template <class T, splitter F>
   auto operator()(T&& source, F split) const {
     static_assert(detail::check_source<T>());
-    return tokens_view<T, F>(std::forward<T>(source), std::move(split));
+    if constexpr (viewable_source<T>) return tokens_view<T, F>(std::forward<T>(source), std::move(split));
   }
   /// As tokens(source, split), with read errors stored in `ec`, ending the range.
   template <class T, splitter F>
   auto operator()(T&& source, F split, std::error_code& ec) const {
     static_assert(detail::check_source<T>());
     ec.clear();
-    return tokens_view<T, F>(std::forward<T>(source), std::move(split), &ec);
+    if constexpr (viewable_source<T>) return tokens_view<T, F>(std::forward<T>(source), std::move(split), &ec);
   }
   /// The adaptor with its splitter bound, for `source | io::views::tokens(split)`.
   template <splitter F>

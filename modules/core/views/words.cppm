@@ -59,14 +59,14 @@ struct words_fn {
   template <class T>
   auto operator()(T&& source) const {
     static_assert(detail::check_source<T>());
-    return words_view<T>(std::forward<T>(source), nullptr);
+    if constexpr (viewable_source<T>) return words_view<T>(std::forward<T>(source), nullptr);
   }
   /// The words of `source`; a read error is stored in `ec` and ends the range.
   template <class T>
   auto operator()(T&& source, std::error_code& ec) const {
     static_assert(detail::check_source<T>());
     ec.clear();
-    return words_view<T>(std::forward<T>(source), &ec);
+    if constexpr (viewable_source<T>) return words_view<T>(std::forward<T>(source), &ec);
   }
   /// The adaptor with `ec` bound, for `source | io::views::words(ec)`.
   auto operator()(std::error_code& ec) const {
