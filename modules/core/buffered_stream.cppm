@@ -73,6 +73,8 @@ public:
 
   /// Marks `n` bytes returned by fill() as read.
   void consume(std::size_t n) noexcept { reads_.consume(n); }
+  /// The read-ahead not consumed yet, without reading (empty when there is none).
+  inline std::span<const std::byte> buffered() const noexcept { return reads_.pending(buffer_); }
 
   /// Writes all of `bytes` (into the buffer while they fit).
   void write(std::span<const std::byte> bytes) {

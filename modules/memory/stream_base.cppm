@@ -65,6 +65,11 @@ public:
   }
   /// Moves the position past `n` bytes returned by fill().
   void consume(std::size_t n) noexcept { pos_ += std::min<std::uint64_t>(n, rest().size()); }
+  /// The bytes from the position to the end, as fill() without its checks: empty when closed.
+  inline std::span<const std::byte> buffered() const noexcept {
+    if (closed_) return {};
+    return rest();
+  }
 
   /// The whole contents, whatever the position, without copying (Python's getbuffer()).
   std::span<const std::byte> view() const [[clang::lifetimebound]] {

@@ -1,6 +1,7 @@
 // io.core:views.bytes — io::views::bytes and io::bytes_view: a source as a range of single bytes.
 module;
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <ranges>
@@ -35,9 +36,10 @@ private:
 };
 
 // The engine of bytes over a stream: an input range read a buffer at a time; an increment is a
-// pointer step, and a refill once per buffer. The bytes walked are taken from the stream at each
-// refill, and, when the view is destroyed, those up to and including the current one: the stream
-// is then right after the last byte handed out.
+// pointer step in the iterator, and a refill once per buffer. The bytes walked are taken from the
+// stream at each refill and, when the iteration ends (the iterator, then the view, is destroyed),
+// those up to and including the current one: the stream is then right after the last byte handed
+// out.
 template <class T>
 class stream_bytes {
   struct state;
@@ -52,24 +54,42 @@ public:
     using iterator_category = std::input_iterator_tag;
 
     iterator() = default;
+    iterator(const iterator&) = default;
+    iterator& operator=(const iterator&) = default;
+    /// Tells the view how far the walk went.
+    ~iterator() {
+      if (state_ != nullptr && generation_ == state_->generation && next_ > state_->next) state_->next = next_;
+    }
+
     /// The current byte.
-    inline std::byte operator*() const noexcept { return *state_->next; }
+    inline std::byte operator*() const noexcept { return *next_; }
     /// Moves to the next byte, refilling the buffer when it is used up.
     inline iterator& operator++() {
-      if (++state_->next == state_->end) state_->refill();
+      if (++next_ == end_) refill();
       return *this;
     }
     /// Moves to the next byte.
     inline void operator++(int) { ++*this; }
     /// Whether the bytes are all read.
-    friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept {
-      return a.state_->next == a.state_->end;
-    }
+    friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.next_ == a.end_; }
 
   private:
     friend stream_bytes;
-    inline explicit iterator(state* s) : state_(s) {}
+    inline explicit iterator(state* s) : state_(s) { load(); }
+    inline void load() noexcept {
+      next_ = state_->next;
+      end_ = state_->end;
+      generation_ = state_->generation;
+    }
+    void refill() {
+      state_->refill();
+      load();
+    }
+
     state* state_ = nullptr;
+    const std::byte* next_ = nullptr;
+    const std::byte* end_ = nullptr;
+    std::uint64_t generation_ = 0;
   };
 
   stream_bytes() = default;
@@ -102,11 +122,13 @@ private:
       const std::span<const std::byte> bytes = this->input.fill();
       chunk = next = bytes.data();
       end = chunk + bytes.size();
+      ++generation;
     }
 
     const std::byte* chunk = nullptr; // the buffered bytes being walked: [chunk, end)
-    const std::byte* next = nullptr;
+    const std::byte* next = nullptr;  // the furthest byte an iterator reached
     const std::byte* end = nullptr;
+    std::uint64_t generation = 0; // refills so far: an iterator of an older buffer reports nothing
     bool started = false;
   };
 

@@ -59,17 +59,23 @@ public:
   using iterator_category = std::bidirectional_iterator_tag;
 
   storage_line_iterator() = default;
-  storage_line_iterator(std::string_view all, std::size_t at, bool keep_ends, std::size_t max_length, std::error_code* ec)
-      : all_(all), begin_(at), keep_ends_(keep_ends), max_length_(max_length), ec_(ec) {
-    if (begin_ < all_.size()) load(begin_, line_end(begin_));
+  storage_line_iterator(std::string_view all, bool at_end, bool keep_ends, std::size_t max_length, std::error_code* ec)
+      : first_(all.data()), last_(all.data() + all.size()), begin_(at_end ? last_ : first_), next_(begin_),
+        keep_ends_(keep_ends), max_length_(max_length), ec_(ec) {
+    if (!at_end) ++*this;
   }
 
   /// The current line.
   inline std::string_view operator*() const noexcept { return line_; }
   /// Moves to the next line.
   inline storage_line_iterator& operator++() {
-    if (next_ >= all_.size()) finish();
-    else load(next_, line_end(next_));
+    const char* begin = next_;
+    if (begin == last_) {
+      finish();
+      return *this;
+    }
+    const auto* newline = static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(last_ - begin)));
+    load(begin, newline != nullptr ? newline + 1 : last_, newline != nullptr ? newline : last_);
     return *this;
   }
   /// Moves to the next line, returning the iterator as it was.
@@ -80,10 +86,10 @@ public:
   }
   /// Moves to the line before.
   inline storage_line_iterator& operator--() {
-    const std::size_t end = begin_; // the line before ends (terminator included) where this one starts
-    const void* hit = end > 1 ? ::memrchr(all_.data(), '\n', end - 1) : nullptr;
-    const std::size_t begin = hit == nullptr ? 0 : static_cast<std::size_t>(static_cast<const char*>(hit) - all_.data()) + 1;
-    load(begin, end);
+    const char* end = begin_; // the line before ends (terminator included) where this one starts
+    const void* hit = end - first_ > 1 ? ::memrchr(first_, '\n', static_cast<std::size_t>(end - first_ - 1)) : nullptr;
+    const char* begin = hit == nullptr ? first_ : static_cast<const char*>(hit) + 1;
+    load(begin, end, end != begin && end[-1] == '\n' ? end - 1 : end);
     return *this;
   }
   /// Moves to the line before, returning the iterator as it was.
@@ -98,29 +104,27 @@ public:
   }
 
 private:
-  // Where the line starting at `begin` ends, its terminator included.
-  inline std::size_t line_end(std::size_t begin) const noexcept {
-    const void* hit = std::memchr(all_.data() + begin, '\n', all_.size() - begin);
-    return hit == nullptr ? all_.size() : static_cast<std::size_t>(static_cast<const char*>(hit) - all_.data()) + 1;
-  }
-  inline void load(std::size_t begin, std::size_t end) {
-    const split_result r = line_splitter{keep_ends_}(all_.substr(begin, end - begin), true);
-    if (too_long(r, max_length_)) [[unlikely]] {
+  // Makes [begin, end) the current line, its terminator included; [begin, content) is without
+  // "\n" (a '\r' before it is dropped here).
+  inline void load(const char* begin, const char* end, const char* content) {
+    if (content != begin && content[-1] == '\r') --content;
+    if (max_length_ != 0 && static_cast<std::size_t>(content - begin) > max_length_) [[unlikely]] {
       finish();
-      return report_too_long(ec_, begin, max_length_, {});
+      return report_too_long(ec_, static_cast<std::size_t>(begin - first_), max_length_, {});
     }
     begin_ = begin;
     next_ = end;
-    line_ = r.token;
+    line_ = std::string_view(begin, static_cast<std::size_t>((keep_ends_ ? end : content) - begin));
   }
   inline void finish() noexcept {
-    begin_ = next_ = all_.size();
+    begin_ = next_ = last_;
     line_ = {};
   }
 
-  std::string_view all_;
-  std::size_t begin_ = 0; // where the current line starts; all_.size() at the end
-  std::size_t next_ = 0;  // where the next one starts
+  const char* first_ = nullptr; // the storage: [first_, last_)
+  const char* last_ = nullptr;
+  const char* begin_ = nullptr; // where the current line starts; last_ at the end
+  const char* next_ = nullptr;  // where the next one starts
   std::string_view line_;
   bool keep_ends_ = false;
   std::size_t max_length_ = 0;
@@ -136,11 +140,9 @@ public:
       : storage_(std::forward<T>(source)), keep_ends_(split.keep_ends), max_length_(max_length), ec_(ec) {}
 
   /// The first line.
-  inline storage_line_iterator begin() const { return {storage_.text(), 0, keep_ends_, max_length_, ec_}; }
+  inline storage_line_iterator begin() const { return {storage_.text(), false, keep_ends_, max_length_, ec_}; }
   /// Past the last line.
-  inline storage_line_iterator end() const {
-    return {storage_.text(), storage_.text().size(), keep_ends_, max_length_, ec_};
-  }
+  inline storage_line_iterator end() const { return {storage_.text(), true, keep_ends_, max_length_, ec_}; }
 
   static constexpr bool borrowed = held_storage<T>::borrowed;
 

@@ -144,16 +144,16 @@ template <class S>
 class stream_input {
 public:
   static constexpr std::size_t own_buffer_size = 64 * 1024;
-  static constexpr bool buffered = buffered_readable<S>;
+  static constexpr bool lends_buffer = buffered_readable<S>;
 
   stream_input(S& stream, std::error_code* ec) : stream_(&stream), ec_(ec) {
-    if constexpr (!buffered) buffer_ = std::make_unique<byte_buffer>(own_buffer_size);
+    if constexpr (!lends_buffer) buffer_ = std::make_unique<byte_buffer>(own_buffer_size);
   }
   stream_input(const stream_input&) = delete;
   stream_input& operator=(const stream_input&) = delete;
 
   ~stream_input() {
-    if constexpr (!buffered && seekable<S>) {
+    if constexpr (!lends_buffer && seekable<S>) {
       if (window_.size() != 0) {
         std::error_code ignored;
         detail::seek(*stream_, -static_cast<std::int64_t>(window_.size()), whence::current, ignored);
@@ -163,7 +163,7 @@ public:
 
   // The buffered bytes, refilled when none are left; empty at the end or after a stored error.
   inline std::span<const std::byte> fill() {
-    if constexpr (buffered) {
+    if constexpr (lends_buffer) {
       if (ec_ == nullptr) return stream_->fill();
       const std::span<const std::byte> bytes = detail::fill(*stream_, *ec_);
       return *ec_ ? std::span<const std::byte>{} : bytes;
@@ -176,8 +176,16 @@ public:
       return *ec_ ? std::span<const std::byte>{} : bytes;
     }
   }
+  // The bytes buffered and not consumed, without reading: what fill() would return when there are
+  // any, at the cost of a load or two (the views' per-element fast path).
+  inline std::span<const std::byte> buffered() {
+    if constexpr (!lends_buffer) return window_.pending(*buffer_);
+    else if constexpr (requires { { stream_->buffered() } -> std::convertible_to<std::span<const std::byte>>; })
+      return stream_->buffered();
+    else return fill();
+  }
   inline void consume(std::size_t n) {
-    if constexpr (buffered) stream_->consume(n);
+    if constexpr (lends_buffer) stream_->consume(n);
     else window_.consume(n);
   }
   // Whether a read failed and the error was stored.
@@ -192,7 +200,7 @@ public:
     if constexpr (seekable<S>) {
       std::error_code ec;
       const std::uint64_t at = detail::tell(*stream_, ec);
-      if (!ec) return at - (buffered ? 0 : window_.size());
+      if (!ec) return at - (lends_buffer ? 0 : window_.size());
     }
     return fallback;
   }

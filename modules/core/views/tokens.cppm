@@ -239,7 +239,9 @@ private:
     std::string store;
     std::size_t store_begin = 0;
     bool need_more = false;
-    std::uint64_t consumed = 0; // bytes taken from the stream, for error offsets
+    static constexpr std::size_t first_piece = 256;
+    std::size_t piece = first_piece; // how much of the next buffer to show the splitter with the store
+    std::uint64_t consumed = 0;      // bytes taken from the stream, for error offsets
     std::string_view current;
     bool started = false;
     bool done = false;
@@ -268,7 +270,7 @@ private:
       // The common case, small enough to inline into the caller's loop: nothing stored, and the
       // next token ends inside the stream's buffer.
       if (store.empty()) [[likely]] {
-        const std::string_view window = as_string_view(this->input.fill());
+        const std::string_view window = as_string_view(this->input.buffered());
         if (!window.empty()) [[likely]] {
           const split_result r = split(window, false);
           if (r.found) [[likely]] {
@@ -287,6 +289,7 @@ private:
           store.clear();
           store_begin = 0;
           need_more = false;
+          piece = first_piece;
         }
         if (store.empty()) {
           const std::string_view window = as_string_view(this->input.fill());
@@ -317,11 +320,13 @@ private:
           }
           need_more = true;
         }
-        // Show the splitter the stored bytes and the stream's next buffer, taking from the stream
-        // only what the token uses.
-        const std::string_view text = as_string_view(this->input.fill());
+        // Show the splitter the stored bytes and the start of the stream's next buffer, taking from
+        // the stream only what the token uses. The piece shown doubles while the token goes on:
+        // the end of a line that crossed the buffer's end is found without copying the next buffer.
+        const std::string_view buffered = as_string_view(this->input.fill());
         if (this->input.failed()) return finish(); // no half token after an error
-        const bool at_end = text.empty();
+        const bool at_end = buffered.empty();
+        const std::string_view text = buffered.substr(0, piece);
         const std::size_t old = store.size();
         store.append(text);
         const std::string_view data = std::string_view(store).substr(store_begin);
@@ -329,6 +334,7 @@ private:
         if (!r.found && r.advance == 0) {
           if (at_end) return finish();
           take(text.size());
+          piece = piece < (std::size_t{1} << 40) ? piece * 2 : piece;
           if (max_length != 0 && data.size() > max_length + 1) return refuse(data.size());
           continue;
         }
