@@ -18,22 +18,22 @@ concept byte_element = std::same_as<std::remove_cv_t<T>, char> || std::same_as<s
                        std::same_as<std::remove_cv_t<T>, unsigned char> ||
                        std::same_as<std::remove_cv_t<T>, char8_t> || std::same_as<std::remove_cv_t<T>, std::byte>;
 
-/// What a write accepts: a contiguous sized range of byte_elements (std::string, std::vector<char>,
-/// std::array<unsigned char, N>, char[100], std::span<const std::byte>, a string literal without
-/// its '\0') or anything convertible to std::string_view (a const char*).
+/// A contiguous sized range of byte_elements (std::string, std::vector<char>, char[100],
+/// std::array<unsigned char, N>, std::span<const std::byte>).
 template <class B>
-concept bytes_like =
-    (std::ranges::contiguous_range<B> && std::ranges::sized_range<B> &&
-     byte_element<std::ranges::range_value_t<B>>) ||
-    std::convertible_to<B, std::string_view>;
+concept contiguous_bytes = std::ranges::contiguous_range<B> && std::ranges::sized_range<B> &&
+                           byte_element<std::ranges::range_value_t<B>>;
+
+/// What a write accepts: contiguous_bytes (a string literal without its '\0') or anything
+/// convertible to std::string_view (a const char*).
+template <class B>
+concept bytes_like = contiguous_bytes<B> || std::convertible_to<B, std::string_view>;
 
 /// What a read fills: a contiguous sized range of non-const byte_elements (std::vector<char>,
 /// char[100], std::array<unsigned char, N>, std::span<std::byte>, std::string).
 template <class B>
 concept writable_bytes_like =
-    std::ranges::contiguous_range<B> && std::ranges::sized_range<B> &&
-    byte_element<std::remove_reference_t<std::ranges::range_reference_t<B>>> &&
-    !std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<B>>>;
+    contiguous_bytes<B> && !std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<B>>>;
 
 /// The bytes of `bytes`, without copying. A const array of char or char8_t (a string literal)
 /// ends before its terminating '\0'; any other range is taken whole, a mutable char[100] too.
@@ -41,8 +41,7 @@ template <class B>
   requires bytes_like<B>
 std::span<const std::byte> as_bytes(B&& bytes) noexcept {
   using type = std::remove_reference_t<B>;
-  if constexpr (std::ranges::contiguous_range<B> && std::ranges::sized_range<B> &&
-                byte_element<std::ranges::range_value_t<B>>) {
+  if constexpr (contiguous_bytes<B>) {
     const auto* data = std::ranges::data(bytes);
     auto size = static_cast<std::size_t>(std::ranges::size(bytes));
     using element = std::remove_extent_t<type>;
