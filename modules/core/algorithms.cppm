@@ -17,7 +17,8 @@ import :concepts;
 import :bytes;
 import :detail;
 
-namespace io::detail {
+// Exported only because io.file builds on it (read_file): io::detail is not part of the API.
+export namespace io::detail {
 
 // Reads until `buffer` is full or the stream ends; returns the bytes read.
 template <class S, class Sink>
@@ -29,6 +30,20 @@ std::size_t read_until_full(S& s, std::span<std::byte> buffer, Sink& sink) {
     done += n;
   }
   return done;
+}
+
+// Throws errc::unexpected_eof for a read of `expected` bytes that got `got`, naming the stream's
+// path, the offset where the read began (when the stream can tell it) and both counts.
+template <class S>
+[[noreturn]] void throw_short_read(S& s, std::size_t expected, std::size_t got) {
+  std::string operation = "read {}: expected " + std::to_string(expected) + (expected == 1 ? " byte" : " bytes");
+  if constexpr (seekable<S>) {
+    std::error_code ec;
+    const std::uint64_t position = detail::tell(s, ec);
+    if (!ec && position >= got) operation += " at offset " + std::to_string(position - got);
+  }
+  operation += ", got " + std::to_string(got);
+  throw io_error(errc::unexpected_eof, operation, path_of(s));
 }
 
 template <class C>
@@ -134,19 +149,69 @@ concept byte_container =
       { c.size() } -> std::convertible_to<std::size_t>;
     };
 
-/// Reads exactly `buffer.size()` bytes; a stream that ends first is an error (errc::unexpected_eof).
-template <readable S>
-void read_exact(S& s, std::span<std::byte> buffer) {
-  detail::throw_errors sink;
-  if (detail::read_until_full(s, buffer, sink) < buffer.size())
-    throw io_error(errc::unexpected_eof, "read exactly");
+/// Reads into a prefix of `buffer` (any writable_bytes_like: a std::vector<char>, a char[100], a
+/// std::array<unsigned char, N>, a span of bytes) and returns the count; 0 at end of stream.
+/// Python's `f.readinto(buffer)`.
+template <readable S, class B>
+  requires writable_bytes_like<B>
+std::size_t read(S& s, B&& buffer) {
+  return detail::read(s, io::as_writable_bytes(buffer), detail::throw_errors{});
 }
 
-/// Reads exactly `buffer.size()` bytes, reporting errors (errc::unexpected_eof too) through `ec`.
-template <readable S>
-void read_exact(S& s, std::span<std::byte> buffer, std::error_code& ec) noexcept {
+/// As read(s, buffer), reporting errors through `ec`.
+template <readable S, class B>
+  requires writable_bytes_like<B>
+std::size_t read(S& s, B&& buffer, std::error_code& ec) noexcept {
   ec.clear();
-  if (detail::read_until_full(s, buffer, ec) < buffer.size() && !ec) ec = errc::unexpected_eof;
+  return detail::read(s, io::as_writable_bytes(buffer), ec);
+}
+
+/// Fills all of `buffer` (any writable_bytes_like); a stream that ends first is errc::unexpected_eof,
+/// with a message that names the stream's path, the offset and both counts ("cannot read 'r.bin':
+/// expected 8 bytes at offset 40, got 2").
+template <readable S, class B>
+  requires writable_bytes_like<B>
+void read_exact(S& s, B&& buffer) {
+  const std::span<std::byte> bytes = io::as_writable_bytes(buffer);
+  detail::throw_errors sink;
+  const std::size_t got = detail::read_until_full(s, bytes, sink);
+  if (got < bytes.size()) detail::throw_short_read(s, bytes.size(), got);
+}
+
+/// As read_exact(s, buffer), reporting errors (errc::unexpected_eof too) through `ec`.
+template <readable S, class B>
+  requires writable_bytes_like<B>
+void read_exact(S& s, B&& buffer, std::error_code& ec) noexcept {
+  ec.clear();
+  const std::span<std::byte> bytes = io::as_writable_bytes(buffer);
+  if (detail::read_until_full(s, bytes, ec) < bytes.size() && !ec) ec = errc::unexpected_eof;
+}
+
+/// Fills all of `buffer` (any writable_bytes_like) and returns true, or returns false when the
+/// stream ended before its first byte: a clean end. A stream that ends partway is
+/// errc::unexpected_eof, with read_exact's message (Go's io.ReadFull). An empty buffer gives true.
+template <readable S, class B>
+  requires writable_bytes_like<B>
+bool read_full(S& s, B&& buffer) {
+  const std::span<std::byte> bytes = io::as_writable_bytes(buffer);
+  detail::throw_errors sink;
+  const std::size_t got = detail::read_until_full(s, bytes, sink);
+  if (got == bytes.size()) return true;
+  if (got == 0) return false;
+  detail::throw_short_read(s, bytes.size(), got);
+}
+
+/// As read_full(s, buffer), reporting errors (errc::unexpected_eof too) through `ec`; false after an error.
+template <readable S, class B>
+  requires writable_bytes_like<B>
+bool read_full(S& s, B&& buffer, std::error_code& ec) noexcept {
+  ec.clear();
+  const std::span<std::byte> bytes = io::as_writable_bytes(buffer);
+  const std::size_t got = detail::read_until_full(s, bytes, ec);
+  if (ec) return false;
+  if (got == bytes.size()) return true;
+  if (got != 0) ec = errc::unexpected_eof;
+  return false;
 }
 
 /// Appends the rest of the stream to `out` and returns how many bytes it appended. An rvalue
@@ -177,6 +242,15 @@ C read_all(S&& s) {
   return out;
 }
 
+/// As read_all<C>(s), reporting errors through `ec`; what was read before an error is returned.
+template <byte_container C = std::vector<std::byte>, class S>
+  requires readable<std::remove_cvref_t<S>>
+C read_all(S&& s, std::error_code& ec) noexcept {
+  C out;
+  io::read_all(s, out, ec);
+  return out;
+}
+
 /// Copies the rest of `from` into `to` and returns the number of bytes copied; does not flush.
 template <readable R, writable W>
 std::uint64_t copy(R& from, W& to) {
@@ -192,17 +266,20 @@ std::uint64_t copy(R& from, W& to, std::error_code& ec) noexcept {
   return detail::capture(ec, [&] { return detail::copy(from, to, ec); });
 }
 
-/// Writes the characters of `text`.
-template <writable W>
-void write(W& to, std::string_view text) {
-  to.write(as_bytes(text));
+/// Writes all of `bytes`: any bytes_like (a string, a string literal without its '\0', a
+/// std::vector<char>, a std::array<unsigned char, N>, a span of bytes).
+template <writable W, class B>
+  requires bytes_like<B>
+void write(W& to, B&& bytes) {
+  detail::write(to, io::as_bytes(bytes), detail::throw_errors{});
 }
 
-/// Writes the characters of `text`, reporting errors through `ec`.
-template <writable W>
-void write(W& to, std::string_view text, std::error_code& ec) noexcept {
+/// As write(to, bytes), reporting errors through `ec`.
+template <writable W, class B>
+  requires bytes_like<B>
+void write(W& to, B&& bytes, std::error_code& ec) noexcept {
   ec.clear();
-  detail::write(to, as_bytes(text), ec);
+  detail::write(to, io::as_bytes(bytes), ec);
 }
 
 } // namespace io

@@ -7,6 +7,7 @@ module;
 #include <type_traits>
 export module io.core:any_reader;
 import :concepts;
+import :bytes;
 import :detail;
 
 export namespace io {
@@ -14,8 +15,9 @@ export namespace io {
 /// A reference to any readable stream behind one non-template type, so that a function taking
 /// `io::any_reader` accepts a file, a memory stream or a user's stream. It does not own the
 /// stream, which must outlive it; each read costs one indirect call.
-class any_reader {
+class any_reader : public bytes_interface<any_reader> {
 public:
+  using bytes_interface<any_reader>::read;
   /// Refers to `stream`, which must outlive this reader.
   template <readable R>
     requires(!std::is_same_v<std::remove_cv_t<R>, any_reader>)

@@ -7,6 +7,7 @@ module;
 #include <type_traits>
 export module io.core:any_writer;
 import :concepts;
+import :bytes;
 import :detail;
 
 export namespace io {
@@ -14,8 +15,9 @@ export namespace io {
 /// A reference to any writable stream behind one non-template type, so that a function taking
 /// `io::any_writer` accepts a file, a memory stream or a user's stream. It does not own the
 /// stream, which must outlive it; each call costs one indirect call.
-class any_writer {
+class any_writer : public bytes_interface<any_writer> {
 public:
+  using bytes_interface<any_writer>::write;
   /// Refers to `stream`, which must outlive this writer.
   template <writable W>
     requires(!std::is_same_v<std::remove_cv_t<W>, any_writer>)

@@ -9,6 +9,7 @@ module;
 export module io.core:buffered_reader;
 import :error;
 import :concepts;
+import :bytes;
 import :detail;
 import :buffer;
 
@@ -19,8 +20,9 @@ export namespace io {
 /// straight to `S` while nothing is buffered.
 template <class S>
   requires readable<std::remove_reference_t<S>>
-class buffered_reader {
+class buffered_reader : public bytes_interface<buffered_reader<S>> {
 public:
+  using bytes_interface<buffered_reader>::read;
   /// The buffer size used when none is given: 64 KiB.
   static constexpr std::size_t default_capacity = 64 * 1024;
 
@@ -66,6 +68,12 @@ public:
   {
     ec.clear();
     return seek_impl(offset, from, ec);
+  }
+  /// As seek(offset), reporting errors through `ec`.
+  std::uint64_t seek(std::int64_t offset, std::error_code& ec) noexcept
+    requires seekable<std::remove_reference_t<S>>
+  {
+    return seek(offset, whence::begin, ec);
   }
 
   /// The position of the next byte read() would return.

@@ -9,6 +9,7 @@ module;
 export module io.core:buffered_stream;
 import :error;
 import :concepts;
+import :bytes;
 import :detail;
 import :buffer;
 
@@ -27,8 +28,10 @@ export namespace io {
 template <class S>
   requires readable<std::remove_reference_t<S>> && writable<std::remove_reference_t<S>> &&
            seekable<std::remove_reference_t<S>>
-class buffered_stream {
+class buffered_stream : public bytes_interface<buffered_stream<S>> {
 public:
+  using bytes_interface<buffered_stream>::read;
+  using bytes_interface<buffered_stream>::write;
   /// The buffer size used when none is given: 64 KiB.
   static constexpr std::size_t default_capacity = 64 * 1024;
 
@@ -123,6 +126,8 @@ public:
     ec.clear();
     return seek_impl(offset, from, ec);
   }
+  /// As seek(offset), reporting errors through `ec`.
+  std::uint64_t seek(std::int64_t offset, std::error_code& ec) noexcept { return seek(offset, whence::begin, ec); }
 
   /// The position the caller sees: behind the stream's by the read-ahead, ahead by pending writes.
   std::uint64_t tell() {

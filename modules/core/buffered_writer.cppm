@@ -9,6 +9,7 @@ module;
 export module io.core:buffered_writer;
 import :error;
 import :concepts;
+import :bytes;
 import :detail;
 import :buffer;
 
@@ -22,8 +23,9 @@ export namespace io {
 /// moves to the end, where the write lands, so that tell() is the true position at once.
 template <class S>
   requires writable<std::remove_reference_t<S>>
-class buffered_writer {
+class buffered_writer : public bytes_interface<buffered_writer<S>> {
 public:
+  using bytes_interface<buffered_writer>::write;
   /// The buffer size used when none is given: 64 KiB.
   static constexpr std::size_t default_capacity = 64 * 1024;
 
@@ -110,6 +112,12 @@ public:
   {
     ec.clear();
     return seek_impl(offset, from, ec);
+  }
+  /// As seek(offset), reporting errors through `ec`.
+  std::uint64_t seek(std::int64_t offset, std::error_code& ec) noexcept
+    requires seekable<std::remove_reference_t<S>>
+  {
+    return seek(offset, whence::begin, ec);
   }
 
   /// The position the next write goes to.

@@ -169,5 +169,17 @@ template <class S>
 bool read_until(S&& s, char delimiter, std::string& out, line_options options = {}) {
   return io::read_until(s, std::string_view(&delimiter, 1), out, options);
 }
+/// As read_until(s, delimiter, out, options), at a one-byte delimiter, reporting errors through `ec`.
+template <class S>
+  requires readable<std::remove_cvref_t<S>>
+bool read_until(S&& s, char delimiter, std::string& out, line_options options, std::error_code& ec) noexcept {
+  return io::read_until(s, std::string_view(&delimiter, 1), out, options, ec);
+}
+/// As read_until(s, delimiter, out), at a one-byte delimiter, reporting errors through `ec`.
+template <class S>
+  requires readable<std::remove_cvref_t<S>>
+bool read_until(S&& s, char delimiter, std::string& out, std::error_code& ec) noexcept {
+  return io::read_until(s, std::string_view(&delimiter, 1), out, line_options{}, ec);
+}
 
 } // namespace io

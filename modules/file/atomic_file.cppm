@@ -29,8 +29,9 @@ export namespace io {
 ///
 /// Any failure of the constructor, a write or a flush, through either API, is kept: every later
 /// write and flush reports it again, and commit() refuses (target untouched, temporary removed).
-class atomic_file {
+class atomic_file : public bytes_interface<atomic_file> {
 public:
+  using bytes_interface<atomic_file>::write;
   /// Starts a new version of `target`, buffered with `buffer_size` bytes.
   explicit atomic_file(const std::filesystem::path& target, std::size_t buffer_size = default_buffer_size);
   /// As atomic_file(target), reporting errors through `ec` (writes, flush and commit then report it).

@@ -1,5 +1,5 @@
 // io.file — files: Python's open modes, buffered file streams, positional and vectored I/O,
-// memory maps, atomic replacement, the standard streams and kernel copies.
+// memory maps, atomic replacement, the standard streams, kernel copies and whole files.
 export module io.file;
 export import io.core;
 export import :mode;
@@ -9,3 +9,4 @@ export import :standard_streams;
 export import :mapped_file;
 export import :atomic_file;
 export import :copy;
+export import :whole_file;

@@ -20,8 +20,10 @@ export namespace io {
 /// write() loops until everything is written. Threads: as with std::fstream, one thread at a time
 /// uses a stream; but read_at() and write_at() (pread and pwrite, which move no shared position)
 /// may be called on one io::file from several threads at once, while nobody closes or moves it.
-class file {
+class file : public bytes_interface<file> {
 public:
+  using bytes_interface<file>::read;
+  using bytes_interface<file>::write;
   /// A handle that holds no file.
   file() noexcept = default;
 
@@ -30,6 +32,8 @@ public:
   explicit file(const std::filesystem::path& path, std::string_view mode = "r");
   /// As file(path, mode), reporting errors through `ec` (the handle then holds no file).
   file(const std::filesystem::path& path, std::string_view mode, std::error_code& ec) noexcept;
+  /// As file(path), reporting errors through `ec` (the handle then holds no file).
+  file(const std::filesystem::path& path, std::error_code& ec) noexcept : file(path, "r", ec) {}
   /// Opens `path` with typed flags (with open_flags::append, at the end of the file).
   file(const std::filesystem::path& path, open_flags flags);
   /// As file(path, flags), reporting errors through `ec` (the handle then holds no file).
@@ -85,6 +89,8 @@ public:
   std::uint64_t seek(std::int64_t offset, whence from = whence::begin);
   /// As seek(offset, from), reporting errors through `ec`.
   std::uint64_t seek(std::int64_t offset, whence from, std::error_code& ec) noexcept;
+  /// As seek(offset), reporting errors through `ec`.
+  std::uint64_t seek(std::int64_t offset, std::error_code& ec) noexcept { return seek(offset, whence::begin, ec); }
 
   /// The position.
   std::uint64_t tell();

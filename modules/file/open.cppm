@@ -38,21 +38,46 @@ inline buffered_file open(const std::filesystem::path& path, std::string_view mo
   return f;
 }
 
-/// As open(path, mode, buffer_size), reporting errors through `ec` (a buffer size that cannot be
-/// allocated is std::errc::not_enough_memory, and opens nothing); the stream then holds no file
-/// and reports errc::closed.
-inline buffered_file open(const std::filesystem::path& path, std::string_view mode, std::size_t buffer_size,
-                          std::error_code& ec) {
+} // namespace io
+
+namespace io::detail {
+
+// Builds a buffered stream `F` over a file opened with `mode`, reporting errors through `ec`: a
+// buffer that cannot be allocated is std::errc::not_enough_memory and opens nothing (so "w"
+// truncates nothing); the stream then holds no file and reports errc::closed.
+template <class F>
+F open_buffered(const std::filesystem::path& path, std::string_view mode, std::size_t buffer_size,
+                std::error_code& ec) noexcept {
   ec.clear();
-  std::optional<buffered_file> f;
+  std::optional<F> f;
   try {
     f.emplace(file(), buffer_size);
   } catch (const std::bad_alloc&) {
     ec = std::make_error_code(std::errc::not_enough_memory);
-    return buffered_file(file(), 1);
+    return F(file(), 1);
   }
   f->inner() = file(path, mode, ec);
   return std::move(*f);
+}
+
+} // namespace io::detail
+
+export namespace io {
+
+/// As open(path, mode, buffer_size), reporting errors through `ec` (a buffer size that cannot be
+/// allocated is std::errc::not_enough_memory, and opens nothing); the stream then holds no file
+/// and reports errc::closed.
+inline buffered_file open(const std::filesystem::path& path, std::string_view mode, std::size_t buffer_size,
+                          std::error_code& ec) noexcept {
+  return detail::open_buffered<buffered_file>(path, mode, buffer_size, ec);
+}
+/// As open(path, mode), reporting errors through `ec`.
+inline buffered_file open(const std::filesystem::path& path, std::string_view mode, std::error_code& ec) noexcept {
+  return io::open(path, mode, default_buffer_size, ec);
+}
+/// As open(path), reporting errors through `ec`.
+inline buffered_file open(const std::filesystem::path& path, std::error_code& ec) noexcept {
+  return io::open(path, "r", default_buffer_size, ec);
 }
 
 /// Opens `path` for reading, buffered; a buffer size that cannot be allocated throws std::bad_alloc.
@@ -62,6 +87,15 @@ inline file_reader open_reader(const std::filesystem::path& path, std::size_t bu
   return f;
 }
 
+/// As open_reader(path, buffer_size), reporting errors through `ec` (the stream then holds no file).
+inline file_reader open_reader(const std::filesystem::path& path, std::size_t buffer_size, std::error_code& ec) noexcept {
+  return detail::open_buffered<file_reader>(path, "r", buffer_size, ec);
+}
+/// As open_reader(path), reporting errors through `ec` (the stream then holds no file).
+inline file_reader open_reader(const std::filesystem::path& path, std::error_code& ec) noexcept {
+  return io::open_reader(path, default_buffer_size, ec);
+}
+
 /// Opens `path` for writing ("w", "a", "x"; with "+" it may also be read through inner()), buffered.
 /// A buffer size that cannot be allocated throws std::bad_alloc before the file is opened.
 inline file_writer open_writer(const std::filesystem::path& path, std::string_view mode = "w",
@@ -69,6 +103,19 @@ inline file_writer open_writer(const std::filesystem::path& path, std::string_vi
   file_writer f(file(), buffer_size);
   f.inner() = file(path, mode);
   return f;
+}
+/// As open_writer(path, mode, buffer_size), reporting errors through `ec` (the stream then holds no file).
+inline file_writer open_writer(const std::filesystem::path& path, std::string_view mode, std::size_t buffer_size,
+                               std::error_code& ec) noexcept {
+  return detail::open_buffered<file_writer>(path, mode, buffer_size, ec);
+}
+/// As open_writer(path, mode), reporting errors through `ec`.
+inline file_writer open_writer(const std::filesystem::path& path, std::string_view mode, std::error_code& ec) noexcept {
+  return io::open_writer(path, mode, default_buffer_size, ec);
+}
+/// As open_writer(path), reporting errors through `ec`.
+inline file_writer open_writer(const std::filesystem::path& path, std::error_code& ec) noexcept {
+  return io::open_writer(path, "w", default_buffer_size, ec);
 }
 
 } // namespace io

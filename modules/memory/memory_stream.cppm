@@ -37,6 +37,7 @@ class basic_memory_stream : public detail::memory_stream_base<basic_memory_strea
   friend base;
 
 public:
+  using base::write;
   /// An empty stream.
   basic_memory_stream() = default;
 

@@ -27,6 +27,7 @@ class basic_span_stream : public detail::memory_stream_base<basic_span_stream<By
   static constexpr bool is_writable = !std::is_const_v<Byte>;
 
 public:
+  using base::write;
   /// A stream over all of `buffer`, positioned at 0.
   explicit basic_span_stream(std::span<Byte> buffer) noexcept
     requires(!is_writable)

@@ -17,8 +17,10 @@ export namespace io::detail {
 /// The position, the closed flag and every operation that only reads a block of bytes held in
 /// memory, with Python's BytesIO semantics. `Derived` provides `contents()`.
 template <class Derived>
-class memory_stream_base {
+class memory_stream_base : public bytes_interface<Derived> {
 public:
+  using bytes_interface<Derived>::read;
+  using bytes_interface<Derived>::write;
   /// Reads into a prefix of `buffer` from the position; returns the byte count, 0 at the end.
   std::size_t read(std::span<std::byte> buffer) {
     throw_errors sink;
@@ -41,6 +43,8 @@ public:
     ec.clear();
     return seek_impl(offset, from, ec);
   }
+  /// As seek(offset), reporting errors through `ec`.
+  std::uint64_t seek(std::int64_t offset, std::error_code& ec) noexcept { return seek(offset, whence::begin, ec); }
 
   /// The position.
   std::uint64_t tell() const {

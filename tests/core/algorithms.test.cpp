@@ -47,12 +47,55 @@ TEST_CASE("read_exact reports an early end as unexpected_eof, both ways") {
     FAIL("read_exact past the end did not throw");
   } catch (const io::io_error& e) {
     CHECK(e.code() == io::errc::unexpected_eof);
+    // A stream without a position or a path: the counts alone.
+    CHECK(std::string(e.what()) == "cannot read: expected 8 bytes, got 3: unexpected end of stream");
   }
   trickle_reader r{.data = "abc", .step = 2};
   std::error_code ec;
   io::read_exact(r, b, ec);
   CHECK(ec == io::errc::unexpected_eof);
   CHECK(io::as_string_view(std::span(b).first(3)) == "abc");
+}
+
+TEST_CASE("read_full over a stream of short reads: true when filled, false at a clean end, an error when torn") {
+  trickle_reader r{.data = "abcdefgh", .step = 3};
+  std::vector<char> four(4);
+  CHECK(io::read_full(r, four));
+  CHECK(std::string(four.begin(), four.end()) == "abcd");
+  CHECK(io::read_full(r, four));
+  CHECK_FALSE(io::read_full(r, four));
+  trickle_reader torn{.data = "abcdef", .step = 3};
+  CHECK(io::read_full(torn, four));
+  try {
+    io::read_full(torn, four);
+    FAIL("a torn read was not reported");
+  } catch (const io::io_error& e) {
+    CHECK(std::string(e.what()) == "cannot read: expected 4 bytes, got 2: unexpected end of stream");
+  }
+  trickle_reader failing{.data = "abcdefgh", .step = 3, .fail_after = 6};
+  std::error_code ec;
+  CHECK(io::read_full(failing, four, ec));
+  CHECK_FALSE(io::read_full(failing, four, ec));
+  CHECK(ec == std::errc::io_error);
+  CHECK_THROWS_AS(io::read_full(failing, four), std::system_error);
+}
+
+TEST_CASE("io::read and io::write take any bytes over a user's stream that has only the span members") {
+  trickle_reader r{.data = "abcdef", .step = 4};
+  unsigned char buffer[8];
+  CHECK(io::read(r, buffer) == 4);
+  std::error_code ec;
+  CHECK(io::read(r, std::span(buffer).first(1), ec) == 1);
+  CHECK_FALSE(ec);
+  limited_writer w{.limit = 6};
+  io::write(w, "ab");
+  io::write(w, std::vector<std::byte>{std::byte{'c'}});
+  io::write(w, std::span(buffer).first(2), ec);
+  CHECK_FALSE(ec);
+  CHECK(w.data == "abceb"); // the second read put "e" over "a"
+  io::write(w, std::string("long"), ec);
+  CHECK(ec == std::errc::no_space_on_device);
+  CHECK_THROWS_AS(io::write(w, "long"), std::system_error);
 }
 
 TEST_CASE("read_exact passes a stream's failure on, both ways") {

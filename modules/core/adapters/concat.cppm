@@ -8,6 +8,7 @@ module;
 #include <utility>
 export module io.core:adapters.concat;
 import :concepts;
+import :bytes;
 import :detail;
 
 export namespace io {
@@ -15,8 +16,9 @@ export namespace io {
 /// Reads each of `S...` (streams owned, or references `T&`) to its end, in order, as one stream.
 template <class... S>
   requires(readable<std::remove_reference_t<S>> && ...)
-class concat_reader {
+class concat_reader : public bytes_interface<concat_reader<S...>> {
 public:
+  using bytes_interface<concat_reader>::read;
   /// Joins `streams` (lvalues are referenced, rvalues moved in).
   explicit concat_reader(S&&... streams) : streams_(std::forward<S>(streams)...) {}
 

@@ -9,6 +9,7 @@ module;
 #include <utility>
 export module io.core:adapters.take;
 import :concepts;
+import :bytes;
 import :detail;
 
 export namespace io {
@@ -17,8 +18,9 @@ export namespace io {
 /// buffered_readable when `R` is.
 template <class R>
   requires readable<std::remove_reference_t<R>>
-class take_reader {
+class take_reader : public bytes_interface<take_reader<R>> {
 public:
+  using bytes_interface<take_reader>::read;
   /// At most `limit` bytes of `from` (an lvalue is referenced, an rvalue moved in).
   take_reader(R&& from, std::uint64_t limit) : from_(std::forward<R>(from)), left_(limit) {}
 

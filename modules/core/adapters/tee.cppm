@@ -7,6 +7,7 @@ module;
 #include <utility>
 export module io.core:adapters.tee;
 import :concepts;
+import :bytes;
 import :detail;
 
 export namespace io {
@@ -15,8 +16,9 @@ export namespace io {
 /// owned, or references `T&`. A failed write is the read's error.
 template <class R, class W>
   requires readable<std::remove_reference_t<R>> && writable<std::remove_reference_t<W>>
-class tee_reader {
+class tee_reader : public bytes_interface<tee_reader<R, W>> {
 public:
+  using bytes_interface<tee_reader>::read;
   /// Reads `from`, copying into `copy` (lvalues are referenced, rvalues moved in).
   tee_reader(R&& from, W&& copy) : from_(std::forward<R>(from)), copy_(std::forward<W>(copy)) {}
 

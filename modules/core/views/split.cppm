@@ -99,6 +99,11 @@ struct split_fn {
   auto operator()(T&& source, char delimiter, std::error_code& ec) const {
     return (*this)(std::forward<T>(source), std::string_view(&delimiter, 1), line_options{}, ec);
   }
+  /// As split(source, delimiter, options), at a byte delimiter, with errors reported through `ec`.
+  template <class T>
+  auto operator()(T&& source, char delimiter, line_options options, std::error_code& ec) const {
+    return (*this)(std::forward<T>(source), std::string_view(&delimiter, 1), options, ec);
+  }
 
   /// The adaptor with its delimiter bound, for `source | io::views::split(",")`.
   auto operator()(std::string_view delimiter, line_options options = {}) const {
@@ -123,6 +128,10 @@ struct split_fn {
   }
   /// The adaptor with its byte delimiter and `ec` bound.
   auto operator()(char delimiter, std::error_code& ec) const { return (*this)(std::string_view(&delimiter, 1), ec); }
+  /// The adaptor with its byte delimiter, options and `ec` bound.
+  auto operator()(char delimiter, line_options options, std::error_code& ec) const {
+    return (*this)(std::string_view(&delimiter, 1), options, ec);
+  }
 };
 
 /// The pieces of a source cut at a delimiter of one or more bytes, each a std::string_view
