@@ -7,6 +7,7 @@ module;
 #include <cstddef>
 #include <cstring>
 #include <iterator>
+#include <memory>
 #include <ranges>
 #include <span>
 #include <string>
