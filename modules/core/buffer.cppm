@@ -6,6 +6,7 @@ module;
 #include <memory>
 #include <span>
 export module io.core:buffer;
+import :error;
 import :detail;
 
 // Member functions defined inside a class in a module interface are not implicitly inline
@@ -45,6 +46,30 @@ public:
       clear();
       const std::size_t n = detail::read(s, std::span(buffer.data(), buffer.capacity()), sink);
       if (!failed(sink)) end_ = n;
+    }
+    return pending(buffer);
+  }
+
+  // At least `n` pending bytes, reading until there are (moving the pending bytes to the front of
+  // the buffer when the rest of it is too short) unless the stream ends first; `n` larger than the
+  // buffer is errc::no_buffer_space, reported before anything is read. Bytes read before an error
+  // stay pending: nothing is lost. fill() above stays the one-read fast path the views use.
+  template <class S, class Sink>
+  inline std::span<const std::byte> fill(S& s, const byte_buffer& buffer, std::size_t n, Sink& sink) {
+    if (size() >= n) return pending(buffer);
+    if (n > buffer.capacity()) {
+      report(sink, errc::no_buffer_space, "peek {}: more bytes than the buffer holds", path_of(s));
+      return pending(buffer);
+    }
+    if (buffer.capacity() - begin_ < n) {
+      if (size() != 0) std::memmove(buffer.data(), buffer.data() + begin_, size());
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    while (size() < n) {
+      const std::size_t got = detail::read(s, std::span(buffer.data() + end_, buffer.capacity() - end_), sink);
+      if (failed(sink) || got == 0) break;
+      end_ += got;
     }
     return pending(buffer);
   }

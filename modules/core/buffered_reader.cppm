@@ -52,6 +52,18 @@ public:
     return window_.fill(inner_, buffer_, ec);
   }
 
+  /// At least `n` buffered bytes (fewer only at end of stream), reading until there are, without
+  /// consuming them; `n` above capacity() is errc::no_buffer_space.
+  std::span<const std::byte> fill(std::size_t n) {
+    detail::throw_errors sink;
+    return window_.fill(inner_, buffer_, n, sink);
+  }
+  /// As fill(n), reporting errors through `ec`.
+  std::span<const std::byte> fill(std::size_t n, std::error_code& ec) noexcept {
+    ec.clear();
+    return window_.fill(inner_, buffer_, n, ec);
+  }
+
   /// Marks `n` buffered bytes as read (at most as many as are buffered).
   void consume(std::size_t n) noexcept { window_.consume(n); }
 

@@ -74,6 +74,20 @@ public:
     return reads_.fill(inner_, buffer_, ec);
   }
 
+  /// At least `n` bytes of read-ahead (fewer only at end of stream), reading until there are,
+  /// without consuming them; `n` above capacity() is errc::no_buffer_space.
+  std::span<const std::byte> fill(std::size_t n) {
+    detail::throw_errors sink;
+    if (!prepare_read(sink)) return {};
+    return reads_.fill(inner_, buffer_, n, sink);
+  }
+  /// As fill(n), reporting errors through `ec`.
+  std::span<const std::byte> fill(std::size_t n, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!prepare_read(ec)) return {};
+    return reads_.fill(inner_, buffer_, n, ec);
+  }
+
   /// Marks `n` bytes returned by fill() as read.
   void consume(std::size_t n) noexcept { reads_.consume(n); }
   /// The read-ahead not consumed yet, without reading (empty when there is none).

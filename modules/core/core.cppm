@@ -12,6 +12,9 @@ export import :any_writer;
 export import :buffered_reader;
 export import :buffered_writer;
 export import :buffered_stream;
+export import :peek;
+export import :binary;
+export import :varint;
 export import :views.source;
 export import :views.delimiter; // io::detail, for the views
 export import :views.tokens;
@@ -20,6 +23,7 @@ export import :views.split;
 export import :views.words;
 export import :views.chunks;
 export import :views.bytes;
+export import :views.records;
 export import :read_line;
 export import :sinks.write_to;
 export import :adapters.concat;

@@ -67,6 +67,11 @@ public:
     ec = closed_ ? make_error_code(errc::closed) : std::error_code{};
     return rest();
   }
+  /// As fill(): every byte to the end is already in memory, so it holds at least `n` bytes unless
+  /// the stream ends first, and no size is too large.
+  std::span<const std::byte> fill(std::size_t) const { return fill(); }
+  /// As fill(n), reporting errors through `ec`.
+  std::span<const std::byte> fill(std::size_t, std::error_code& ec) const noexcept { return fill(ec); }
   /// Moves the position past `n` bytes returned by fill().
   void consume(std::size_t n) noexcept { pos_ += std::min<std::uint64_t>(n, rest().size()); }
   /// The bytes from the position to the end, as fill() without its checks: empty when closed.

@@ -55,6 +55,23 @@ public:
     const std::span<const std::byte> bytes = detail::fill(from_, ec);
     return bytes.first(clamp(bytes.size()));
   }
+  /// At least `n` bytes (fewer only at the limit or the end), cut at the limit; as the stream's fill(n).
+  std::span<const std::byte> fill(std::size_t n)
+    requires requires(std::remove_reference_t<R>& s) { s.fill(n); }
+  {
+    if (left_ == 0) return {};
+    const std::span<const std::byte> bytes = from_.fill(clamp(n));
+    return bytes.first(clamp(bytes.size()));
+  }
+  /// As fill(n), reporting errors through `ec`.
+  std::span<const std::byte> fill(std::size_t n, std::error_code& ec) noexcept
+    requires requires(std::remove_reference_t<R>& s, std::error_code& e) { s.fill(n, e); }
+  {
+    ec.clear();
+    if (left_ == 0) return {};
+    const std::span<const std::byte> bytes = from_.fill(clamp(n), ec);
+    return bytes.first(clamp(bytes.size()));
+  }
   /// Marks `n` bytes returned by fill() as read.
   void consume(std::size_t n)
     requires buffered_readable<std::remove_reference_t<R>>
