@@ -19,6 +19,9 @@ import :views.lines;
 
 namespace io::detail {
 
+template <class S, class Sink>
+bool read_delimited_seeking(S& s, const delimiter& d, std::size_t limit, std::string& out, Sink& sink);
+
 // Reads into `out` up to and including `delimiter`, at most `max` bytes (0: no limit); returns
 // whether the delimiter ended the read. The stream is left right after the last byte read: a
 // buffered stream is scanned in its buffer; an unbuffered one is read a block at a time and
@@ -45,7 +48,32 @@ bool read_delimited(S& s, const delimiter& d, std::size_t max, std::string& out,
       s.consume(text.size());
       if (out.size() >= limit) return false;
     }
-  } else if constexpr (seekable<S>) {
+  } else {
+    // A stream that can seek at compile time may not at run time (io::file on a pipe or a terminal):
+    // ask once; when it cannot, read a byte at a time below.
+    bool can_seek = false;
+    if constexpr (seekable<S>) {
+      std::error_code probe;
+      detail::tell(s, probe);
+      can_seek = !probe;
+    }
+    if (can_seek) return read_delimited_seeking(s, d, limit, out, sink);
+    for (;;) {
+      char byte;
+      const std::size_t n = detail::read(s, std::as_writable_bytes(std::span(&byte, 1)), sink);
+      if (failed(sink) || n == 0) return false;
+      out.push_back(byte);
+      if (out.size() >= d.size() && std::string_view(out).ends_with(d.text())) return true;
+      if (out.size() >= limit) return false;
+    }
+  }
+}
+
+// An unbuffered stream that can seek: read a block, give back what follows the delimiter.
+template <class S, class Sink>
+bool read_delimited_seeking(S& s, const delimiter& d, std::size_t limit, std::string& out, Sink& sink) {
+  auto search_from = [&](std::size_t searched) { return searched >= d.size() ? searched - d.size() + 1 : 0; };
+  if constexpr (seekable<S>) {
     char block[4096];
     for (;;) {
       const std::size_t want = std::min(sizeof block, limit - out.size());
@@ -65,14 +93,7 @@ bool read_delimited(S& s, const delimiter& d, std::size_t max, std::string& out,
       if (out.size() >= limit) return false;
     }
   } else {
-    for (;;) {
-      char byte;
-      const std::size_t n = detail::read(s, std::as_writable_bytes(std::span(&byte, 1)), sink);
-      if (failed(sink) || n == 0) return false;
-      out.push_back(byte);
-      if (out.size() >= d.size() && std::string_view(out).ends_with(d.text())) return true;
-      if (out.size() >= limit) return false;
-    }
+    return false;
   }
 }
 

@@ -4,6 +4,7 @@ module;
 #include <filesystem>
 #include <span>
 #include <system_error>
+#include <utility>
 export module io.file:atomic_file;
 import io.core;
 import :handle;
@@ -39,7 +40,11 @@ public:
   /// As atomic_file(target, buffer_size), reporting errors through `ec`.
   atomic_file(const std::filesystem::path& target, std::size_t buffer_size, std::error_code& ec) noexcept;
 
-  atomic_file(atomic_file&&) noexcept = default;
+  /// Takes over `other`'s new version; `other` is left finished, removing nothing.
+  atomic_file(atomic_file&& other) noexcept
+      : target_(std::move(other.target_)), destination_(std::move(other.destination_)),
+        temporary_(std::move(other.temporary_)), out_(std::move(other.out_)), error_(other.error_),
+        sync_failure_(other.sync_failure_), committed_(other.committed_), finished_(std::exchange(other.finished_, true)) {}
   atomic_file& operator=(atomic_file&&) = delete;
   /// Discards the new version unless it was committed.
   ~atomic_file();

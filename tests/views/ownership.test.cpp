@@ -7,6 +7,7 @@
 #include <range/v3/view/filter.hpp>
 #include <range/v3/view/transform.hpp>
 #include <cstddef>
+#include <cstring>
 #include <random>
 #include <ranges>
 #include <span>
@@ -14,6 +15,8 @@
 #include <string_view>
 #include <system_error>
 #include <vector>
+
+#include <unistd.h>
 
 import io;
 
@@ -287,4 +290,97 @@ TEST_CASE("read_line and read_until leave every stream right after what they rea
   CHECK(!io::read_line(failing, line, ec));
   CHECK(ec == std::errc::io_error);
   CHECK_THROWS_AS(io::read_until(m, "", line), io::io_error);
+}
+
+TEST_CASE("read_line over an io::file on a pipe reads on without seeking, losing nothing") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  REQUIRE(::write(fds[1], "a\nb\n", 4) == 4);
+  ::close(fds[1]);
+  io::file in = io::file::from_native(fds[0], io::open_flags::read, "pipe");
+  std::string line;
+  CHECK(io::read_line(in, line));
+  CHECK(line == "a");
+  std::error_code ec;
+  CHECK(io::read_line(in, line, ec));
+  CHECK(!ec);
+  CHECK(line == "b");
+  CHECK(!io::read_line(in, line));
+}
+
+TEST_CASE("a second loop over a stream view goes on after the last element handed out") {
+  io::memory_stream s("1\n2\n3\n4\n");
+  auto v = s | io::views::lines;
+  for (std::string_view line : v)
+    if (line == "2") break;
+  std::vector<std::string> rest;
+  for (std::string_view line : v) rest.emplace_back(line);
+  CHECK(rest == std::vector<std::string>{"3", "4"});
+  io::buffered_reader b(io::memory_stream("abcdef"), 4);
+  auto bytes = b | io::views::bytes;
+  for (std::byte x : bytes)
+    if (x == std::byte{'b'}) break;
+  CHECK(io::read_all<std::string>(b) == "cdef"); // the named view still alive: the position is right
+}
+
+TEST_CASE("a named view over an unbuffered file gives back its read-ahead when its loop ends") {
+  temp_dir dir;
+  write_text(dir / "f", "1\n2\n3\n");
+  io::file f(dir / "f");
+  auto v = f | io::views::lines;
+  for (std::string_view line : v)
+    if (line == "1") break;
+  CHECK(io::read_all<std::string>(f) == "2\n3\n");
+  // The stream moved since: destroying the view later seeks nothing back.
+  io::file g(dir / "f");
+  {
+    auto w = g | io::views::lines;
+    auto it = w.begin(); // held: the read-ahead is still the view's
+    CHECK(*it == "1");
+    g.seek(1);
+  }
+  CHECK(g.tell() == 1);
+}
+
+TEST_CASE("reversed lines with a maximum length and an error_code stop at the long line") {
+  std::error_code ec;
+  std::vector<std::string> got;
+  for (std::string_view line : std::string_view("b\naaaa\nc\n") | io::views::lines({.max_length = 2}, ec) | std::views::reverse) {
+    got.emplace_back(line);
+    REQUIRE(got.size() < 10);
+  }
+  REQUIRE(!got.empty());
+  CHECK(got.front() == "c");
+  CHECK(got.size() <= 2); // a reverse_iterator reads the line before: the refused one shows as ""
+  CHECK(ec == io::errc::line_too_long);
+}
+
+TEST_CASE("split with a long delimiter and a maximum length over tiny buffers") {
+  for (std::size_t buffer : {1, 2, 3, 4, 64}) {
+    CAPTURE(buffer);
+    io::buffered_reader r(io::memory_stream("ab<>|cd<>|e"), buffer);
+    CHECK(collect(r | io::views::split("<>|", {.max_length = 2})) == std::vector<std::string>{"ab", "cd", "e"});
+  }
+}
+
+TEST_CASE("with an error_code, a failed read ends the range once: it is not read again") {
+  // Fails its first read, then would succeed: the range must end at the failure.
+  struct flaky {
+    int reads = 0;
+    std::size_t read(std::span<std::byte> buffer) {
+      if (reads++ == 0) throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again), "flaky");
+      const std::size_t n = std::min<std::size_t>(buffer.size(), 2);
+      std::memset(buffer.data(), 'x', n);
+      return n;
+    }
+  };
+  io::buffered_reader a(flaky{}, 8);
+  std::error_code ec;
+  CHECK(collect(a | io::views::lines(ec)).empty());
+  CHECK(ec == std::errc::resource_unavailable_try_again);
+  io::buffered_reader b(flaky{}, 8);
+  std::size_t chunks = 0;
+  for (auto chunk : b | io::views::chunks(4, ec)) chunks += chunk.size() != 0;
+  CHECK(chunks == 0);
+  CHECK(ec == std::errc::resource_unavailable_try_again);
 }

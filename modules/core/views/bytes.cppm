@@ -36,10 +36,10 @@ private:
 };
 
 // The engine of bytes over a stream: an input range read a buffer at a time; an increment is a
-// pointer step in the iterator, and a refill once per buffer. The bytes walked are taken from the
-// stream at each refill and, when the iteration ends (the iterator, then the view, is destroyed),
-// those up to and including the current one: the stream is then right after the last byte handed
-// out.
+// pointer step in the iterator, and a refill once per buffer. When an iterator is destroyed (the
+// loop ends, by a break or otherwise) the stream is moved right after the byte it was at, the last
+// one handed out; a later begin() goes on from there. When the last iterator goes, a view over an
+// unbuffered stream gives back its read-ahead.
 template <class T>
 class stream_bytes {
   struct state;
@@ -54,12 +54,20 @@ public:
     using iterator_category = std::input_iterator_tag;
 
     iterator() = default;
-    iterator(const iterator&) = default;
-    iterator& operator=(const iterator&) = default;
-    /// Tells the view how far the walk went.
-    ~iterator() {
-      if (state_ != nullptr && generation_ == state_->generation && next_ > state_->next) state_->next = next_;
+    iterator(const iterator& other) noexcept
+        : state_(other.state_), next_(other.next_), end_(other.end_), generation_(other.generation_) {
+      if (state_ != nullptr) ++state_->live;
     }
+    iterator& operator=(const iterator& other) noexcept {
+      if (this != &other) {
+        release();
+        state_ = other.state_, next_ = other.next_, end_ = other.end_, generation_ = other.generation_;
+        if (state_ != nullptr) ++state_->live;
+      }
+      return *this;
+    }
+    /// Takes from the stream the bytes walked, up to and including the current one.
+    ~iterator() { release(); }
 
     /// The current byte.
     inline std::byte operator*() const noexcept { return *next_; }
@@ -75,15 +83,23 @@ public:
 
   private:
     friend stream_bytes;
-    inline explicit iterator(state* s) : state_(s) { load(); }
+    inline explicit iterator(state* s) : state_(s) {
+      ++state_->live;
+      load();
+    }
     inline void load() noexcept {
-      next_ = state_->next;
+      next_ = state_->taken;
       end_ = state_->end;
       generation_ = state_->generation;
     }
     void refill() {
       state_->refill();
       load();
+    }
+    void release() noexcept {
+      if (state_ == nullptr) return;
+      if (generation_ == state_->generation && next_ != end_ && next_ >= state_->taken) state_->take_through(next_);
+      if (--state_->live == 0) state_->input.give_back();
     }
 
     state* state_ = nullptr;
@@ -95,12 +111,9 @@ public:
   stream_bytes() = default;
   stream_bytes(T&& source, std::error_code* ec) : state_(std::make_shared<state>(std::forward<T>(source), ec)) {}
 
-  /// Reads the first buffer (on the first call only).
+  /// The bytes from the first one not handed out yet.
   iterator begin() {
-    if (!state_->started) {
-      state_->started = true;
-      state_->refill();
-    }
+    if (state_->taken == state_->end) state_->refill();
     return iterator(state_.get());
   }
   /// The end of the bytes.
@@ -112,24 +125,25 @@ private:
   struct state : stream_holder<T> {
     state(T&& source, std::error_code* ec) : stream_holder<T>(std::forward<T>(source), ec) {}
     state(const state&) = delete;
-    ~state() {
-      // The current byte was handed out: take it and those before it.
-      if (next != end) this->input.consume(static_cast<std::size_t>(next - chunk) + 1);
-    }
 
+    // Takes the rest of the buffer and reads the next one.
     void refill() {
-      this->input.consume(static_cast<std::size_t>(end - chunk));
+      this->input.consume(static_cast<std::size_t>(end - taken));
       const std::span<const std::byte> bytes = this->input.fill();
-      chunk = next = bytes.data();
-      end = chunk + bytes.size();
+      taken = bytes.data();
+      end = taken + bytes.size();
       ++generation;
     }
+    // Takes the bytes up to and including `at`, which was handed out.
+    void take_through(const std::byte* at) noexcept {
+      this->input.consume(static_cast<std::size_t>(at + 1 - taken));
+      taken = at + 1;
+    }
 
-    const std::byte* chunk = nullptr; // the buffered bytes being walked: [chunk, end)
-    const std::byte* next = nullptr;  // the furthest byte an iterator reached
+    const std::byte* taken = nullptr; // the buffered bytes not taken from the stream: [taken, end)
     const std::byte* end = nullptr;
-    std::uint64_t generation = 0; // refills so far: an iterator of an older buffer reports nothing
-    bool started = false;
+    std::uint64_t generation = 0; // refills so far: an iterator of an older buffer takes nothing
+    std::size_t live = 0;         // iterators alive
   };
 
   std::shared_ptr<state> state_;

@@ -139,12 +139,11 @@ public:
   stream_chunks(T&& source, std::size_t size, std::error_code* ec)
       : state_(std::make_shared<state>(std::forward<T>(source), size, ec)) {}
 
-  /// Reads the first chunk (on the first call only).
+  /// Reads the next chunk, as std::ranges::istream_view does: a second loop over the view goes on
+  /// after the last chunk handed out.
   inline iterator begin() {
-    if (!state_->started) {
-      state_->started = true;
-      state_->advance();
-    }
+    if (!state_->started) state_->started = true;
+    if (!state_->done) state_->advance();
     return iterator(state_.get());
   }
   /// The end of the chunks.
@@ -192,6 +191,11 @@ private:
       if constexpr (buffered_readable<stream_type>) {
         stream_input<stream_type> input(s, ec);
         const std::span<const std::byte> buffered = input.fill();
+        if (input.failed()) { // reported once: not read again
+          done = true;
+          current = {};
+          return;
+        }
         if (buffered.size() >= size) { // a whole chunk in the stream's buffer: no copy
           current = buffered.first(size);
           input.consume(size); // the bytes stay in the buffer until the next read

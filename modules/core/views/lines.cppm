@@ -89,7 +89,7 @@ public:
     const char* end = begin_; // the line before ends (terminator included) where this one starts
     const void* hit = end - first_ > 1 ? ::memrchr(first_, '\n', static_cast<std::size_t>(end - first_ - 1)) : nullptr;
     const char* begin = hit == nullptr ? first_ : static_cast<const char*>(hit) + 1;
-    load(begin, end, end != begin && end[-1] == '\n' ? end - 1 : end);
+    load(begin, end, end != begin && end[-1] == '\n' ? end - 1 : end, true);
     return *this;
   }
   /// Moves to the line before, returning the iterator as it was.
@@ -106,10 +106,13 @@ public:
 private:
   // Makes [begin, end) the current line, its terminator included; [begin, content) is without
   // "\n" (a '\r' before it is dropped here).
-  inline void load(const char* begin, const char* end, const char* content) {
+  // A line too long ends the walk: forward at the end, backward at the beginning, so that a
+  // reversed walk stops too.
+  inline void load(const char* begin, const char* end, const char* content, bool backward = false) {
     if (content != begin && content[-1] == '\r') --content;
     if (max_length_ != 0 && static_cast<std::size_t>(content - begin) > max_length_) [[unlikely]] {
       finish();
+      if (backward) begin_ = next_ = first_;
       return report_too_long(ec_, static_cast<std::size_t>(begin - first_), max_length_, {});
     }
     begin_ = begin;

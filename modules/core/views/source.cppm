@@ -152,12 +152,19 @@ public:
   stream_input(const stream_input&) = delete;
   stream_input& operator=(const stream_input&) = delete;
 
-  ~stream_input() {
+  ~stream_input() { give_back(); }
+
+  // Over an unbuffered stream that can seek, seeks back over the read-ahead not handed out, when
+  // the stream is still where the view left it (else the read-ahead is dropped: someone moved it).
+  void give_back() noexcept {
     if constexpr (!lends_buffer && seekable<S>) {
-      if (window_.size() != 0) {
-        std::error_code ignored;
-        detail::seek(*stream_, -static_cast<std::int64_t>(window_.size()), whence::current, ignored);
+      if (window_.size() != 0 && fill_end_ != unknown) {
+        std::error_code ec;
+        const std::uint64_t at = detail::tell(*stream_, ec);
+        if (!ec && at == fill_end_) detail::seek(*stream_, static_cast<std::int64_t>(at - window_.size()), whence::begin, ec);
       }
+      window_.clear();
+      fill_end_ = unknown;
     }
   }
 
@@ -168,12 +175,23 @@ public:
       const std::span<const std::byte> bytes = detail::fill(*stream_, *ec_);
       return *ec_ ? std::span<const std::byte>{} : bytes;
     } else {
+      const bool refill = window_.size() == 0;
+      std::span<const std::byte> bytes;
       if (ec_ == nullptr) {
         throw_errors sink;
-        return window_.fill(*stream_, *buffer_, sink);
+        bytes = window_.fill(*stream_, *buffer_, sink);
+      } else {
+        bytes = window_.fill(*stream_, *buffer_, *ec_);
+        if (*ec_) return {};
       }
-      const std::span<const std::byte> bytes = window_.fill(*stream_, *buffer_, *ec_);
-      return *ec_ ? std::span<const std::byte>{} : bytes;
+      if constexpr (seekable<S>) {
+        if (refill) { // where the read-ahead ends, to give it back later
+          std::error_code ec;
+          const std::uint64_t at = detail::tell(*stream_, ec);
+          fill_end_ = ec ? unknown : at;
+        }
+      }
+      return bytes;
     }
   }
   // The bytes buffered and not consumed, without reading: what fill() would return when there are
@@ -182,7 +200,7 @@ public:
     if constexpr (!lends_buffer) return window_.pending(*buffer_);
     else if constexpr (requires { { stream_->buffered() } -> std::convertible_to<std::span<const std::byte>>; })
       return stream_->buffered();
-    else return fill();
+    else return {}; // the caller falls back to fill(): a failed read is not retried
   }
   inline void consume(std::size_t n) {
     if constexpr (lends_buffer) stream_->consume(n);
@@ -222,8 +240,10 @@ public:
 private:
   S* stream_;
   std::error_code* ec_;
+  static constexpr std::uint64_t unknown = ~std::uint64_t{0};
   std::unique_ptr<byte_buffer> buffer_; // only for an unbuffered stream
   read_window window_;
+  std::uint64_t fill_end_ = unknown; // the stream's position after the last refill
 };
 
 // The shared state of a view over a stream: the held stream (first, so that it outlives the

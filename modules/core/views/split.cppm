@@ -22,6 +22,9 @@ struct delimiter_splitter {
   delimiter cut;
   bool keep_ends = false;
 
+  // A token at the maximum length may need all but the last byte of a delimiter after it.
+  inline std::size_t slack() const noexcept { return cut.size() > 1 ? cut.size() - 1 : 0; }
+
   inline split_result operator()(std::string_view data, bool at_end) const noexcept {
     if (cut.empty()) return {}; // no tokens (the adaptor reported it)
     const std::size_t end = cut.find(data);

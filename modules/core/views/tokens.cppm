@@ -190,6 +190,17 @@ public:
     using iterator_category = std::input_iterator_tag;
 
     iterator() = default;
+    iterator(const iterator& other) noexcept : state_(other.state_) { hold(); }
+    iterator& operator=(const iterator& other) noexcept {
+      if (this != &other) {
+        release();
+        state_ = other.state_;
+        hold();
+      }
+      return *this;
+    }
+    /// When the last iterator goes, a view over an unbuffered stream gives back its read-ahead.
+    ~iterator() { release(); }
 
     /// The current token, valid until the next increment.
     inline std::string_view operator*() const noexcept { return state_->current; }
@@ -205,7 +216,13 @@ public:
 
   private:
     friend stream_tokens;
-    inline explicit iterator(state* s) : state_(s) {}
+    inline explicit iterator(state* s) : state_(s) { hold(); }
+    inline void hold() noexcept {
+      if (state_ != nullptr) ++state_->live;
+    }
+    inline void release() noexcept {
+      if (state_ != nullptr && --state_->live == 0) state_->input.give_back();
+    }
     state* state_ = nullptr;
   };
 
@@ -213,12 +230,15 @@ public:
   stream_tokens(T&& source, F split, std::size_t max_length, std::error_code* ec)
       : state_(std::make_shared<state>(std::forward<T>(source), std::move(split), max_length, ec)) {}
 
-  /// Reads the first token (on the first call only); none when making the view reported an error.
+  /// Reads the next token, as std::ranges::istream_view does: a second loop over the view goes on
+  /// after the last token handed out. None when making the view reported an error.
   inline iterator begin() {
     if (!state_->started) {
       state_->started = true;
       if (state_->input.failed()) state_->finish();
       else state_->advance();
+    } else if (!state_->done) {
+      state_->advance();
     }
     return iterator(state_.get());
   }
@@ -243,9 +263,16 @@ private:
     std::size_t piece = first_piece; // how much of the next buffer to show the splitter with the store
     std::uint64_t consumed = 0;      // bytes taken from the stream, for error offsets
     std::string_view current;
+    std::size_t live = 0; // iterators alive
     bool started = false;
     bool done = false;
 
+    // How many bytes past the maximum length a token may need before its end shows: the start of
+    // its terminator ('\r' of "\r\n", all but the last byte of a delimiter).
+    inline std::size_t slack() const noexcept {
+      if constexpr (requires { split.slack(); }) return split.slack();
+      else return 1;
+    }
     inline void take(std::size_t n) {
       this->input.consume(n);
       consumed += n;
@@ -273,7 +300,7 @@ private:
         const std::string_view window = as_string_view(this->input.buffered());
         if (!window.empty()) [[likely]] {
           const split_result r = split(window, false);
-          if (r.found) [[likely]] {
+          if (r.found && r.advance <= window.size()) [[likely]] {
             take(r.advance);
             return yield(r, window.data() + r.advance);
           }
@@ -284,6 +311,7 @@ private:
 
     // Kept out of line so that advance() stays small enough to inline.
     [[gnu::noinline]] void advance_slow() {
+      current = {}; // nothing stale is handed out again if a read throws below
       for (;;) {
         if (store_begin >= store.size()) {
           store.clear();
@@ -296,14 +324,15 @@ private:
           if (window.empty()) return finish(); // the end, or a stored error
           const split_result r = split(window, false);
           if (r.found) {
-            take(r.advance);
-            return yield(r, window.data() + r.advance);
+            const std::size_t n = std::min(r.advance, window.size());
+            take(n);
+            return yield(r, window.data() + n);
           }
           if (r.advance != 0) {
             take(std::min(r.advance, window.size()));
             continue;
           }
-          if (max_length != 0 && window.size() > max_length + 1) return refuse(0);
+          if (max_length != 0 && window.size() > max_length + slack()) return refuse(0);
           // The token runs past the buffer's end: copy its start out and read on.
           store.assign(window);
           take(window.size());
@@ -335,7 +364,7 @@ private:
           if (at_end) return finish();
           take(text.size());
           piece = piece < (std::size_t{1} << 40) ? piece * 2 : piece;
-          if (max_length != 0 && data.size() > max_length + 1) return refuse(data.size());
+          if (max_length != 0 && data.size() > max_length + slack()) return refuse(data.size());
           continue;
         }
         const std::size_t end = store_begin + std::min(r.advance, data.size());
