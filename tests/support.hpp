@@ -60,6 +60,10 @@ struct limited_writer {
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <stdexcept>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace io_test {
 
@@ -94,6 +98,39 @@ inline void write_text(const std::filesystem::path& path, std::string_view text)
 inline std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Runs `f` (returning a std::string) in a child process, as nobody when `as_nobody` and the tests
+// run as root, and returns what it returned (an exception's what() prefixed "exception: "): for
+// process-wide settings a test must not change (limits, identities), and for permission checks,
+// which do not apply to root. A failure of the child itself throws std::runtime_error.
+template <class F>
+std::string in_child(F&& f, bool as_nobody = false) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::runtime_error("in_child: pipe failed");
+  const pid_t child = ::fork();
+  if (child < 0) throw std::runtime_error("in_child: fork failed");
+  if (child == 0) {
+    ::close(fds[0]);
+    if (as_nobody && ::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+    std::string message;
+    try {
+      message = f();
+    } catch (const std::exception& e) {
+      message = std::string("exception: ") + e.what();
+    }
+    (void)!::write(fds[1], message.data(), message.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buffer[512];
+  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) out.append(buffer, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("in_child: the child failed");
+  return out;
 }
 
 } // namespace io_test

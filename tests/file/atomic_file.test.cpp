@@ -20,6 +20,7 @@
 import io.core;
 import io.file;
 
+using io_test::in_child;
 using io_test::read_text;
 using io_test::temp_dir;
 using io_test::write_text;
@@ -30,38 +31,6 @@ namespace {
 
 std::size_t entries(const std::filesystem::path& dir) {
   return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
-}
-
-// Runs `f` in a child process (as nobody when `unprivileged` and the tests run as root) and
-// returns the text it returned; for process-wide settings (limits, identities) a test must not change.
-template <class F>
-std::string in_child(F&& f, bool unprivileged = false) {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    ::close(fds[0]);
-    if (unprivileged && ::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
-    std::string message;
-    try {
-      message = f();
-    } catch (const std::exception& e) {
-      message = std::string("exception: ") + e.what();
-    }
-    (void)!::write(fds[1], message.data(), message.size());
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  std::string out;
-  char buffer[512];
-  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) out.append(buffer, static_cast<std::size_t>(n));
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
-  return out;
 }
 
 struct stat stat_of(const std::filesystem::path& path) {

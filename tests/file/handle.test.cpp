@@ -11,6 +11,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <utility>
 #include <system_error>
 #include <vector>
 
@@ -48,31 +49,11 @@ std::string error_of(F&& f) {
   return "no error";
 }
 
-// Runs `f` in a child process without root's privileges (as nobody) and returns what it printed
-// to the pipe; permission checks do not apply to root.
+// Runs `f` in a child process without root's privileges (as nobody) and returns what it returned;
+// permission checks do not apply to root.
 template <class F>
 std::string unprivileged(F&& f) {
-  int fds[2];
-  REQUIRE(::pipe(fds) == 0);
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    ::close(fds[0]);
-    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
-    const std::string message = f();
-    (void)!::write(fds[1], message.data(), message.size());
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  std::string out;
-  char buffer[512];
-  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) out.append(buffer, static_cast<std::size_t>(n));
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
-  return out;
+  return io_test::in_child(std::forward<F>(f), true);
 }
 
 } // namespace
