@@ -140,6 +140,15 @@ public:
     try_append(buffer, bytes);
   }
 
+  // Before a write to a stream that appends and was moved away from its end (by a seek, a read or
+  // a truncate): writes out, then moves to the end, where the write will land, so that the pending
+  // bytes count from there. `end` is whence::end. Returns whether it went well.
+  template <class S, class Whence, class Sink>
+  inline bool move_to_end(S& s, const byte_buffer& buffer, Whence end, Sink& sink) {
+    write_out(s, buffer, sink);
+    return !failed(sink) && seek_to_end(s, end, sink);
+  }
+
   // Takes a prefix of `bytes` and returns its size, or fails having taken none of them: all of
   // them into the buffer when they fit (after writing out); bytes at least as large as the buffer
   // go straight to `s`, through its own write_some when it has one.

@@ -37,7 +37,7 @@ public:
 
   /// Buffers `inner` (an lvalue is referenced, an rvalue moved in) with `capacity` bytes (at least 1).
   explicit buffered_stream(S&& inner, std::size_t capacity = default_capacity)
-      : inner_(std::forward<S>(inner)), buffer_(capacity), reposition_(appends()) {}
+      : inner_(std::forward<S>(inner)), buffer_(capacity), reposition_(detail::appends(inner_)) {}
 
   buffered_stream(buffered_stream&&) noexcept = default;
   buffered_stream& operator=(buffered_stream&&) = delete;
@@ -160,7 +160,7 @@ public:
   {
     detail::throw_errors sink;
     if (!settle(sink, "truncate")) return 0;
-    reposition_ = appends();
+    reposition_ = detail::appends(inner_);
     return inner_.truncate(size);
   }
   /// As truncate(size), reporting errors through `ec`.
@@ -169,7 +169,7 @@ public:
   {
     ec.clear();
     if (!settle(ec, "truncate")) return 0;
-    reposition_ = appends();
+    reposition_ = detail::appends(inner_);
     return inner_.truncate(size, ec);
   }
 
@@ -214,12 +214,6 @@ private:
     if constexpr (requires { inner_.writable(); }) return inner_.writable();
     else return true;
   }
-  // Whether every write goes to the end of the stream whatever its position (O_APPEND).
-  bool appends() {
-    if constexpr (requires { inner_.appends(); }) return inner_.appends();
-    else return false;
-  }
-
   template <class Sink>
   bool check_open(Sink& sink, const char* operation) {
     if (!closed_) return true;
@@ -250,25 +244,27 @@ private:
       return false;
     }
     writes_.write_out(inner_, buffer_, sink);
-    reposition_ = appends(); // a read moves the stream away from the end
+    reposition_ = detail::appends(inner_); // a read moves the stream away from the end
     return !detail::failed(sink);
+  }
+
+  // Before a write of `n` bytes: a stream that appends and was moved away from its end (by a seek,
+  // a read or a truncate) goes back there first, dropping the read-ahead as a seek does (an empty
+  // write, as with an unbuffered file, moves nothing); otherwise the read-ahead is given back.
+  template <class Sink>
+  bool prepare_write(std::size_t n, Sink& sink) {
+    if (!reposition_ || n == 0) return settle(sink, "write");
+    if (!writes_.move_to_end(inner_, buffer_, whence::end, sink)) return false;
+    reads_.clear();
+    reposition_ = false;
+    return true;
   }
 
   template <class Sink>
   void write_impl(std::span<const std::byte> bytes, Sink& sink) {
     if (!check_open(sink, "write")) return;
     if (!may_write()) return detail::report(sink, errc::not_writable, "write", detail::path_of(inner_));
-    if (reposition_ && !bytes.empty()) {
-      // The write will land at the end, whatever the position: move there first, so that pending
-      // bytes count from the end. The read-ahead goes, as a seek drops it. (An empty write, as
-      // with an unbuffered file, moves nothing.)
-      writes_.write_out(inner_, buffer_, sink);
-      if (detail::failed(sink) || !detail::seek_to_end(inner_, whence::end, sink)) return;
-      reads_.clear();
-      reposition_ = false;
-    } else if (!settle(sink, "write")) {
-      return;
-    }
+    if (!prepare_write(bytes.size(), sink)) return;
     writes_.write(inner_, buffer_, bytes, sink);
   }
 
@@ -279,7 +275,7 @@ private:
       detail::report(sink, errc::not_writable, "write", detail::path_of(inner_));
       return 0;
     }
-    if (!settle(sink, "write")) return 0;
+    if (!prepare_write(bytes.size(), sink)) return 0;
     return writes_.write_some(inner_, buffer_, bytes, sink);
   }
 
@@ -300,7 +296,7 @@ private:
     // The read-ahead goes only once the seek succeeded: a failed seek leaves the stream as it was.
     const std::uint64_t position = detail::seek(inner_, offset, from, sink);
     if (!detail::failed(sink)) reads_.clear();
-    reposition_ = appends();
+    reposition_ = detail::appends(inner_);
     return position;
   }
 

@@ -31,7 +31,7 @@ public:
 
   /// Buffers `inner` (an lvalue is referenced, an rvalue moved in) with `capacity` bytes (at least 1).
   explicit buffered_writer(S&& inner, std::size_t capacity = default_capacity)
-      : inner_(std::forward<S>(inner)), buffer_(capacity), reposition_(appends()) {}
+      : inner_(std::forward<S>(inner)), buffer_(capacity), reposition_(detail::appends(inner_)) {}
 
   buffered_writer(buffered_writer&&) noexcept = default;
   buffered_writer& operator=(buffered_writer&&) = delete;
@@ -145,24 +145,22 @@ public:
   const std::remove_reference_t<S>& inner() const noexcept { return inner_; }
 
 private:
-  // Whether every write goes to the end of the stream whatever its position (O_APPEND).
-  bool appends() {
-    if constexpr (requires { inner_.appends(); }) return inner_.appends();
-    else return false;
+  // Before a write of `n` bytes to a stream that appends and was moved away from its end: back
+  // there first (an empty write, as with an unbuffered file, moves nothing).
+  template <class Sink>
+  bool prepare_write(std::size_t n, Sink& sink) {
+    if (!reposition_ || n == 0) return true;
+    if constexpr (seekable<std::remove_reference_t<S>>) {
+      if (!window_.move_to_end(inner_, buffer_, whence::end, sink)) return false;
+    }
+    reposition_ = false;
+    return true;
   }
 
   template <class Sink>
   void write_impl(std::span<const std::byte> bytes, Sink& sink) {
     if (closed_) return detail::report(sink, errc::closed, "write", detail::path_of(inner_));
-    if (reposition_ && !bytes.empty()) {
-      // The write will land at the end, whatever the position: move there first, so that
-      // pending bytes count from the end. Nothing is pending after a seek.
-      if constexpr (seekable<std::remove_reference_t<S>>) {
-        window_.write_out(inner_, buffer_, sink);
-        if (detail::failed(sink) || !detail::seek_to_end(inner_, whence::end, sink)) return;
-      }
-      reposition_ = false;
-    }
+    if (!prepare_write(bytes.size(), sink)) return;
     window_.write(inner_, buffer_, bytes, sink);
   }
 
@@ -172,6 +170,7 @@ private:
       detail::report(sink, errc::closed, "write", detail::path_of(inner_));
       return 0;
     }
+    if (!prepare_write(bytes.size(), sink)) return 0;
     return window_.write_some(inner_, buffer_, bytes, sink);
   }
 
@@ -190,7 +189,7 @@ private:
     }
     window_.write_out(inner_, buffer_, sink);
     if (detail::failed(sink)) return 0;
-    reposition_ = appends();
+    reposition_ = detail::appends(inner_);
     return detail::seek(inner_, offset, from, sink);
   }
 

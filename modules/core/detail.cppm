@@ -128,6 +128,13 @@ std::uint64_t seek(S& s, std::int64_t offset, auto from, std::error_code& ec) no
   else return capture(ec, [&] { return s.seek(offset, from); });
 }
 
+// Whether every write to `s` lands at its end whatever its position (io::file opened with "a").
+template <class S>
+bool appends(const S& s) noexcept {
+  if constexpr (requires { { s.appends() } -> std::convertible_to<bool>; }) return s.appends();
+  else return false;
+}
+
 // Moves an appending stream to its end (`end` is whence::end, which this partition cannot name)
 // before a buffered write, so that its position counts the pending bytes from where they will
 // land; a stream without a position (a pipe opened with "a") reports errc::not_seekable, and that

@@ -155,6 +155,24 @@ TEST_CASE("a buffered append-only writer after a seek appends, and tell() says s
   CHECK(read_text(dir / "log") == "0123456789abcd");
 }
 
+TEST_CASE("write_some to a buffered appending file after a seek is at the end too, both ways") {
+  temp_dir dir;
+  write_text(dir / "log", "0123456789");
+  io::buffered_file f = io::open(dir / "log", "a+", 16);
+  f.seek(2);
+  CHECK(f.write_some(io::as_bytes("ab")) == 2);
+  CHECK(f.tell() == 12);
+  io::file_writer w = io::open_writer(dir / "log", "a", 16);
+  w.seek(0);
+  std::error_code ec;
+  CHECK(w.write_some(io::as_bytes("cd"), ec) == 2);
+  REQUIRE(!ec);
+  CHECK(w.tell() == 12); // its own end, before f's pending "ab"
+  f.close();
+  w.close();
+  CHECK(read_text(dir / "log") == "0123456789abcd");
+}
+
 TEST_CASE("a buffered read of zero bytes reads nothing into the buffer, as Python's read1(0)") {
   temp_dir dir;
   write_text(dir / "f", "0123456789");
