@@ -59,7 +59,7 @@ public:
   using iterator_category = std::bidirectional_iterator_tag;
 
   storage_line_iterator() = default;
-  storage_line_iterator(std::string_view all, bool at_end, bool keep_ends, std::size_t max_length, std::error_code* ec)
+  inline storage_line_iterator(std::string_view all, bool at_end, bool keep_ends, std::size_t max_length, std::error_code* ec)
       : first_(all.data()), last_(all.data() + all.size()), begin_(at_end ? last_ : first_), next_(begin_),
         keep_ends_(keep_ends), max_length_(max_length), ec_(ec) {
     if (!at_end) ++*this;

@@ -205,7 +205,7 @@ public:
     /// The current token, valid until the next increment.
     inline std::string_view operator*() const noexcept { return state_->current; }
     /// Moves to the next token.
-    inline iterator& operator++() {
+    [[gnu::always_inline]] inline iterator& operator++() {
       state_->advance();
       return *this;
     }
@@ -293,7 +293,7 @@ private:
       current = r.token;
     }
 
-    inline void advance() {
+    [[gnu::always_inline]] inline void advance() {
       // The common case, small enough to inline into the caller's loop: nothing stored, and the
       // next token ends inside the stream's buffer.
       if (store.empty()) [[likely]] {
