@@ -126,6 +126,61 @@ TEST_CASE("after a break, the stream is right after the last line handed out: ev
   }
 }
 
+TEST_CASE("a read from the stream between lines: the next line starts where the read left off") {
+  std::mt19937 rng(31);
+  temp_dir dir;
+  for (int round = 0; round < 40; ++round) {
+    std::string text;
+    for (int i = static_cast<int>(rng() % 14); i > 0; --i) {
+      text += std::string(rng() % 20, static_cast<char>('a' + rng() % 3));
+      text += rng() % 4 == 0 ? "\r\n" : "\n";
+    }
+    if (rng() % 2 == 0) text += "tail";
+    write_text(dir / "f", text);
+    // The reference: after the i-th line, i % 4 bytes are read straight from the stream.
+    std::vector<std::string> expected;
+    for (std::size_t at = 0, i = 0; at < text.size(); ++i) {
+      const std::size_t nl = text.find('\n', at);
+      const std::size_t end = nl == std::string::npos ? text.size() : nl + 1;
+      std::string line = text.substr(at, (nl == std::string::npos ? text.size() : nl) - at);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      expected.push_back("line:" + line);
+      const std::size_t k = std::min(i % 4, text.size() - end);
+      if (k != 0) expected.push_back("read:" + text.substr(end, k));
+      at = end + k;
+    }
+    CAPTURE(text);
+    auto check = [&](auto& s, const std::string& name) {
+      INFO(name);
+      std::vector<std::string> seen;
+      std::size_t i = 0;
+      for (std::string_view line : s | io::views::lines) {
+        seen.push_back("line:" + std::string(line));
+        std::string bytes; // one byte at a time: a read may return fewer bytes than asked
+        for (std::size_t j = i++ % 4; j > 0; --j) {
+          char c;
+          if (io::read(s, std::span(&c, 1)) == 0) break;
+          bytes += c;
+        }
+        if (!bytes.empty()) seen.push_back("read:" + bytes);
+      }
+      CHECK(seen == expected);
+    };
+    for (std::size_t buffer : {1, 2, 3, 5, 8, 9, 64}) {
+      io::buffered_file s = io::open(dir / "f", "r", buffer);
+      check(s, "buffered_file/" + std::to_string(buffer));
+      io::buffered_reader r(io::memory_stream(text), buffer);
+      check(r, "buffered_reader/" + std::to_string(buffer));
+    }
+    io::buffered_file s = io::open(dir / "f");
+    check(s, "buffered_file");
+    io::memory_stream m(text);
+    check(m, "memory_stream");
+    io::span_stream sp(text);
+    check(sp, "span_stream");
+  }
+}
+
 TEST_CASE("split, words, chunks and bytes also leave a stream right after their last element") {
   for (std::size_t buffer : {1, 2, 3, 5, 64}) {
     CAPTURE(buffer);

@@ -181,7 +181,11 @@ class stream_tokens {
   struct state;
 
 public:
-  /// Walks the tokens.
+  /// Walks the tokens. The iterator keeps where the stream's buffered bytes after the current
+  /// token are, so that the next token is searched for from registers rather than from the
+  /// stream's fields (a load that the search would wait for at every token); the stream is still
+  /// consumed at every token, and the cached bytes are used only while they are exactly what the
+  /// stream has buffered.
   class iterator {
   public:
     using value_type = std::string_view;
@@ -190,11 +194,18 @@ public:
     using iterator_category = std::input_iterator_tag;
 
     iterator() = default;
-    iterator(const iterator& other) noexcept : state_(other.state_) { hold(); }
+    iterator(const iterator& other) noexcept
+        : state_(other.state_), current_(other.current_), next_(other.next_), limit_(other.limit_), done_(other.done_) {
+      hold();
+    }
     iterator& operator=(const iterator& other) noexcept {
       if (this != &other) {
         release();
         state_ = other.state_;
+        current_ = other.current_;
+        next_ = other.next_;
+        limit_ = other.limit_;
+        done_ = other.done_;
         hold();
       }
       return *this;
@@ -203,20 +214,45 @@ public:
     ~iterator() { release(); }
 
     /// The current token, valid until the next increment.
-    inline std::string_view operator*() const noexcept { return state_->current; }
+    inline std::string_view operator*() const noexcept { return current_; }
     /// Moves to the next token.
     [[gnu::always_inline]] inline iterator& operator++() {
+      if (next_ != nullptr) [[likely]] {
+        const std::string_view window = as_string_view(state_->input.buffered());
+        if (window.data() == next_ && window.data() + window.size() == limit_) [[likely]] {
+          const std::string_view rest(next_, static_cast<std::size_t>(limit_ - next_));
+          const split_result r = state_->split(rest, false);
+          if (r.found && r.advance <= rest.size() && r.advance != 0 && !too_long(r, state_->max_length)) [[likely]] {
+            state_->take(r.advance);
+            current_ = r.token;
+            next_ += r.advance;
+            return *this;
+          }
+        }
+      }
       state_->advance();
+      sync();
       return *this;
     }
     /// Moves to the next token.
-    inline void operator++(int) { state_->advance(); }
+    inline void operator++(int) { ++*this; }
     /// Whether the tokens are all read.
-    friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.state_->done; }
+    friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.done_; }
 
   private:
     friend stream_tokens;
-    inline explicit iterator(state* s) : state_(s) { hold(); }
+    inline explicit iterator(state* s) : state_(s) {
+      hold();
+      sync();
+    }
+    // Takes the token and the bytes after it from the state, after a step that went through it.
+    inline void sync() {
+      current_ = state_->current;
+      done_ = state_->done;
+      const std::string_view window = as_string_view(state_->input.buffered());
+      next_ = state_->store_begin >= state_->store.size() && !done_ ? window.data() : nullptr;
+      limit_ = window.data() + window.size();
+    }
     inline void hold() noexcept {
       if (state_ != nullptr) ++state_->live;
     }
@@ -224,6 +260,10 @@ public:
       if (state_ != nullptr && --state_->live == 0) state_->input.give_back();
     }
     state* state_ = nullptr;
+    std::string_view current_;
+    const char* next_ = nullptr;  // the stream's buffered bytes after the current token, when it
+    const char* limit_ = nullptr; // came from them: [next_, limit_)
+    bool done_ = true;
   };
 
   stream_tokens() = default;
