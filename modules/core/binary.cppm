@@ -45,7 +45,7 @@ constexpr T byteswap(T value) noexcept {
 
 } // namespace io
 
-export namespace io::detail {
+namespace io::detail {
 
 // The unsigned integer of N bytes, through which every binary_value is swapped and assembled.
 template <std::size_t N> struct uint_of_size;

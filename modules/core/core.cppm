@@ -16,7 +16,8 @@ export import :peek;
 export import :binary;
 export import :varint;
 export import :views.source;
-export import :views.delimiter; // io::detail, for the views
+export import :views.stream_range; // exports nothing: the skeleton of the views over streams
+export import :views.delimiter; // exports nothing: the delimiter search of split and read_until
 export import :views.tokens;
 export import :views.lines;
 export import :views.split;

@@ -39,7 +39,7 @@ struct varint_result {
 
 } // namespace io
 
-export namespace io::detail {
+namespace io::detail {
 
 // Zig-zag: a signed value as the unsigned one whose lowest bit is the sign, so that small
 // magnitudes take few bytes whatever their sign.

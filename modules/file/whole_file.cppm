@@ -27,7 +27,7 @@ inline constexpr atomic_t atomic{};
 } // namespace io
 
 // Exported only because io.file's templates call them: not part of the API.
-export namespace io::detail {
+namespace io::detail {
 
 // Writes `bytes` to `path` ("w"), or atomically; errors name the path.
 void write_whole_file(const std::filesystem::path& path, std::span<const std::byte> bytes);

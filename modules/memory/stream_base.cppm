@@ -12,7 +12,7 @@ export module io.memory:stream_base;
 import io.core;
 
 // Exported only because io.memory's streams derive from it: not part of the API.
-export namespace io::detail {
+namespace io::detail {
 
 /// The position, the closed flag and every operation that only reads a block of bytes held in
 /// memory, with Python's BytesIO semantics. `Derived` provides `contents()`.

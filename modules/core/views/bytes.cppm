@@ -15,8 +15,9 @@ export module io.core:views.bytes;
 import :concepts;
 import :bytes;
 import :views.source;
+import :views.stream_range;
 
-export namespace io::detail {
+namespace io::detail {
 
 // The engine of bytes over storage: the storage's bytes, a contiguous range.
 template <class T>
@@ -35,118 +36,83 @@ private:
   held_storage<T> storage_;
 };
 
-// The engine of bytes over a stream: an input range read a buffer at a time; an increment is a
-// pointer step in the iterator, and a refill once per buffer. When an iterator is destroyed (the
-// loop ends, by a break or otherwise) the stream is moved right after the byte it was at, the last
-// one handed out; a later begin() goes on from there. When the last iterator goes, a view over an
-// unbuffered stream gives back its read-ahead.
+// The state of bytes over a stream, shared by its iterators: the stream's buffered bytes not
+// taken from it yet. A cursor steps through them by pointer and takes them from the stream only
+// when it refills or goes.
 template <class T>
-class stream_bytes {
-  struct state;
+struct byte_state : stream_holder<T> {
+  byte_state(T&& source, std::error_code* ec) : stream_holder<T>(std::forward<T>(source), ec) {}
+  byte_state(const byte_state&) = delete;
 
+  // begin(): the first byte not handed out yet.
+  inline void start() {
+    if (taken == end) refill();
+  }
+  // The last iterator went: a view over an unbuffered stream gives back its read-ahead.
+  inline void last_gone() noexcept { this->input.give_back(); }
+
+  // Takes the rest of the buffer and reads the next one.
+  void refill() {
+    this->input.consume(static_cast<std::size_t>(end - taken));
+    const std::span<const std::byte> bytes = this->input.fill();
+    taken = bytes.data();
+    end = taken + bytes.size();
+    ++generation;
+  }
+  // Takes the bytes up to and including `at`, which was handed out.
+  void take_through(const std::byte* at) noexcept {
+    this->input.consume(static_cast<std::size_t>(at + 1 - taken));
+    taken = at + 1;
+  }
+
+  const std::byte* taken = nullptr; // the buffered bytes not taken from the stream: [taken, end)
+  const std::byte* end = nullptr;
+  std::uint64_t generation = 0; // refills so far: a cursor of an older buffer takes nothing
+  std::size_t live = 0;         // iterators alive
+};
+
+// Walks the bytes: an increment is a pointer step, and a refill once per buffer. When its iterator
+// goes (the loop ends, by a break or otherwise) the stream is moved right after the byte it was
+// at, the last one handed out; a later begin() goes on from there.
+template <class T>
+class byte_cursor {
 public:
-  /// Walks the bytes; all iterators of a view share its state.
-  class iterator {
-  public:
-    using value_type = std::byte;
-    using difference_type = std::ptrdiff_t;
-    using iterator_concept = std::input_iterator_tag;
-    using iterator_category = std::input_iterator_tag;
+  byte_cursor() = default;
+  inline explicit byte_cursor(byte_state<T>* s) noexcept : state_(s) { load(); }
 
-    iterator() = default;
-    iterator(const iterator& other) noexcept
-        : state_(other.state_), next_(other.next_), end_(other.end_), generation_(other.generation_) {
-      if (state_ != nullptr) ++state_->live;
-    }
-    iterator& operator=(const iterator& other) noexcept {
-      if (this != &other) {
-        release();
-        state_ = other.state_, next_ = other.next_, end_ = other.end_, generation_ = other.generation_;
-        if (state_ != nullptr) ++state_->live;
-      }
-      return *this;
-    }
-    /// Takes from the stream the bytes walked, up to and including the current one.
-    ~iterator() { release(); }
-
-    /// The current byte.
-    inline std::byte operator*() const noexcept { return *next_; }
-    /// Moves to the next byte, refilling the buffer when it is used up.
-    inline iterator& operator++() {
-      if (++next_ == end_) refill();
-      return *this;
-    }
-    /// Moves to the next byte.
-    inline void operator++(int) { ++*this; }
-    /// Whether the bytes are all read.
-    friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.next_ == a.end_; }
-
-  private:
-    friend stream_bytes;
-    inline explicit iterator(state* s) : state_(s) {
-      ++state_->live;
-      load();
-    }
-    inline void load() noexcept {
-      next_ = state_->taken;
-      end_ = state_->end;
-      generation_ = state_->generation;
-    }
-    void refill() {
+  inline std::byte read() const noexcept { return *next_; }
+  inline void next() {
+    if (++next_ == end_) {
       state_->refill();
       load();
     }
-    void release() noexcept {
-      if (state_ == nullptr) return;
-      if (generation_ == state_->generation && next_ != end_ && next_ >= state_->taken) state_->take_through(next_);
-      if (--state_->live == 0) state_->input.give_back();
-    }
-
-    state* state_ = nullptr;
-    const std::byte* next_ = nullptr;
-    const std::byte* end_ = nullptr;
-    std::uint64_t generation_ = 0;
-  };
-
-  stream_bytes() = default;
-  stream_bytes(T&& source, std::error_code* ec) : state_(std::make_shared<state>(std::forward<T>(source), ec)) {}
-
-  /// The bytes from the first one not handed out yet.
-  iterator begin() {
-    if (state_->taken == state_->end) state_->refill();
-    return iterator(state_.get());
   }
-  /// The end of the bytes.
-  std::default_sentinel_t end() const noexcept { return {}; }
-
-  static constexpr bool borrowed = false;
+  inline bool done() const noexcept { return next_ == end_; }
+  inline void leave() noexcept {
+    if (generation_ == state_->generation && next_ != end_ && next_ >= state_->taken) state_->take_through(next_);
+  }
+  inline byte_state<T>* state() const noexcept { return state_; }
 
 private:
-  struct state : stream_holder<T> {
-    state(T&& source, std::error_code* ec) : stream_holder<T>(std::forward<T>(source), ec) {}
-    state(const state&) = delete;
+  inline void load() noexcept {
+    next_ = state_->taken;
+    end_ = state_->end;
+    generation_ = state_->generation;
+  }
 
-    // Takes the rest of the buffer and reads the next one.
-    void refill() {
-      this->input.consume(static_cast<std::size_t>(end - taken));
-      const std::span<const std::byte> bytes = this->input.fill();
-      taken = bytes.data();
-      end = taken + bytes.size();
-      ++generation;
-    }
-    // Takes the bytes up to and including `at`, which was handed out.
-    void take_through(const std::byte* at) noexcept {
-      this->input.consume(static_cast<std::size_t>(at + 1 - taken));
-      taken = at + 1;
-    }
+  byte_state<T>* state_ = nullptr;
+  const std::byte* next_ = nullptr;
+  const std::byte* end_ = nullptr;
+  std::uint64_t generation_ = 0;
+};
 
-    const std::byte* taken = nullptr; // the buffered bytes not taken from the stream: [taken, end)
-    const std::byte* end = nullptr;
-    std::uint64_t generation = 0; // refills so far: an iterator of an older buffer takes nothing
-    std::size_t live = 0;         // iterators alive
-  };
-
-  std::shared_ptr<state> state_;
+// The engine of bytes over a stream: an input range read a buffer at a time.
+template <class T>
+class stream_bytes : public stream_range<byte_state<T>, byte_cursor<T>> {
+public:
+  stream_bytes() = default;
+  stream_bytes(T&& source, std::error_code* ec)
+      : stream_range<byte_state<T>, byte_cursor<T>>(std::in_place, std::forward<T>(source), ec) {}
 };
 
 template <class T>

@@ -19,8 +19,9 @@ import :concepts;
 import :detail;
 import :bytes;
 import :views.source;
+import :views.stream_range;
 
-export namespace io::detail {
+namespace io::detail {
 
 // Storage as spans of `size` bytes (the last may be shorter): random access, no byte copied.
 class storage_chunk_iterator {
@@ -98,130 +99,112 @@ private:
   bool none_ = false;
 };
 
-// The engine of chunks over a stream: an input range. A chunk points into the stream's buffer when
-// the buffer holds a whole chunk, else into the view's own buffer, and stays valid until the next
-// increment; each chunk is taken from the stream as it is handed out. An unbuffered stream is read
-// straight into the view's buffer, one chunk at a time, so it is never read ahead.
+// The state of chunks over a stream, shared by its iterators. A chunk points into the stream's
+// buffer when the buffer holds a whole chunk, else into the view's own buffer, and stays valid
+// until the next increment; each chunk is taken from the stream as it is handed out. An unbuffered
+// stream is read straight into the view's buffer, one chunk at a time, so it is never read ahead.
 template <class T>
-class stream_chunks {
-  struct state;
+struct chunk_state {
   using stream_type = std::remove_reference_t<T>;
 
-public:
-  /// Walks the chunks; all iterators of a view share its state.
-  class iterator {
-  public:
-    using value_type = std::span<const std::byte>;
-    using difference_type = std::ptrdiff_t;
-    using iterator_concept = std::input_iterator_tag;
-    using iterator_category = std::input_iterator_tag;
+  // A size of 0 makes no chunks.
+  chunk_state(T&& source, std::size_t n, std::error_code* e) : stream(std::forward<T>(source)), size(n), ec(e), done(n == 0) {}
 
-    iterator() = default;
-    /// The current chunk, valid until the next increment.
-    inline std::span<const std::byte> operator*() const noexcept { return state_->current; }
-    /// Moves to the next chunk.
-    inline iterator& operator++() {
-      state_->advance();
-      return *this;
-    }
-    /// Moves to the next chunk.
-    inline void operator++(int) { state_->advance(); }
-    /// Whether the chunks are all read.
-    friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.state_->done; }
-
-  private:
-    friend stream_chunks;
-    inline explicit iterator(state* s) : state_(s) {}
-    state* state_ = nullptr;
-  };
-
-  stream_chunks() = default;
-  stream_chunks(T&& source, std::size_t size, std::error_code* ec)
-      : state_(std::make_shared<state>(std::forward<T>(source), size, ec)) {}
-
-  /// Reads the next chunk, as std::ranges::istream_view does: a second loop over the view goes on
-  /// after the last chunk handed out.
-  inline iterator begin() {
-    if (!state_->started) state_->started = true;
-    if (!state_->done) state_->advance();
-    return iterator(state_.get());
+  // begin(): the next chunk, as std::ranges::istream_view does (a second loop goes on after the
+  // last chunk handed out).
+  inline void start() {
+    if (!done) advance();
   }
-  /// The end of the chunks.
-  inline std::default_sentinel_t end() const noexcept { return {}; }
+  // Nothing read ahead to give back: see advance().
+  inline void last_gone() noexcept {}
 
-  static constexpr bool borrowed = false;
+  held<T> stream;
+  std::size_t size;
+  std::error_code* ec;
+  // Page-aligned and allocated at the first chunk that needs it: the kernel copies into an
+  // aligned buffer several times faster than into one 16 bytes past a page, where malloc puts it.
+  aligned_buffer own;
+  std::span<const std::byte> current;
+  bool done;
+  std::size_t live = 0; // iterators alive
 
-private:
-  struct state {
-    // A size of 0 makes no chunks.
-    state(T&& source, std::size_t n, std::error_code* e)
-        : stream(std::forward<T>(source)), size(n), ec(e), started(n == 0), done(n == 0) {}
-
-    held<T> stream;
-    std::size_t size;
-    std::error_code* ec;
-    // Page-aligned and allocated at the first chunk that needs it: the kernel copies into an
-    // aligned buffer several times faster than into one 16 bytes past a page, where malloc puts it.
-    aligned_buffer own;
-    std::span<const std::byte> current;
-    bool started;
-    bool done;
-
-    // The view's buffer, allocated on first use; empty after an allocation failure reported
-    // through ec (with no ec, std::bad_alloc propagates).
-    inline std::span<std::byte> own_buffer() {
-      if (!own) {
-        if (ec == nullptr) {
-          own = make_aligned_buffer(size);
-        } else {
-          try {
-            own = make_aligned_buffer(size);
-          } catch (const std::bad_alloc&) {
-            *ec = std::make_error_code(std::errc::not_enough_memory);
-            return {};
-          }
-        }
-      }
-      return {own.get(), size};
-    }
-
-    inline void advance() {
-      std::size_t n = 0;
-      stream_type& s = stream.get();
-      if constexpr (buffered_readable<stream_type>) {
-        stream_input<stream_type> input(s, ec);
-        const std::span<const std::byte> buffered = input.fill();
-        if (input.failed()) { // reported once: not read again
-          done = true;
-          current = {};
-          return;
-        }
-        if (buffered.size() >= size) { // a whole chunk in the stream's buffer: no copy
-          current = buffered.first(size);
-          input.consume(size); // the bytes stay in the buffer until the next read
-          return;
-        }
-        const std::span<std::byte> out = own_buffer();
-        if (!out.empty()) n = input.read_full(out);
+  // The view's buffer, allocated on first use; empty after an allocation failure reported
+  // through ec (with no ec, std::bad_alloc propagates).
+  inline std::span<std::byte> own_buffer() {
+    if (!own) {
+      if (ec == nullptr) {
+        own = make_aligned_buffer(size);
       } else {
-        // Straight into the view's buffer, gathering short reads.
-        const std::span<std::byte> out = own_buffer();
-        while (!out.empty() && n < size) {
-          const std::size_t got = ec ? detail::read(s, out.subspan(n), *ec) : s.read(out.subspan(n));
-          if (got == 0 || (ec && *ec)) break;
-          n += got;
+        try {
+          own = make_aligned_buffer(size);
+        } catch (const std::bad_alloc&) {
+          *ec = std::make_error_code(std::errc::not_enough_memory);
+          return {};
         }
       }
-      if (n == 0 || (ec && *ec)) {
+    }
+    return {own.get(), size};
+  }
+
+  inline void advance() {
+    std::size_t n = 0;
+    stream_type& s = stream.get();
+    if constexpr (buffered_readable<stream_type>) {
+      stream_input<stream_type> input(s, ec);
+      const std::span<const std::byte> buffered = input.fill();
+      if (input.failed()) { // reported once: not read again
         done = true;
         current = {};
         return;
       }
-      current = std::span<const std::byte>(own.get(), n);
+      if (buffered.size() >= size) { // a whole chunk in the stream's buffer: no copy
+        current = buffered.first(size);
+        input.consume(size); // the bytes stay in the buffer until the next read
+        return;
+      }
+      const std::span<std::byte> out = own_buffer();
+      if (!out.empty()) n = input.read_full(out);
+    } else {
+      // Straight into the view's buffer, gathering short reads.
+      const std::span<std::byte> out = own_buffer();
+      while (!out.empty() && n < size) {
+        const std::size_t got = ec ? detail::read(s, out.subspan(n), *ec) : s.read(out.subspan(n));
+        if (got == 0 || (ec && *ec)) break;
+        n += got;
+      }
     }
-  };
+    if (n == 0 || (ec && *ec)) {
+      done = true;
+      current = {};
+      return;
+    }
+    current = std::span<const std::byte>(own.get(), n);
+  }
+};
 
-  std::shared_ptr<state> state_;
+// Walks the chunks.
+template <class T>
+class chunk_cursor {
+public:
+  chunk_cursor() = default;
+  inline explicit chunk_cursor(chunk_state<T>* s) noexcept : state_(s) {}
+  inline std::span<const std::byte> read() const noexcept { return state_->current; }
+  inline void next() { state_->advance(); }
+  inline bool done() const noexcept { return state_->done; }
+  inline void leave() noexcept {}
+  inline chunk_state<T>* state() const noexcept { return state_; }
+
+private:
+  chunk_state<T>* state_ = nullptr;
+};
+
+// The engine of chunks over a stream: an input range.
+template <class T>
+class stream_chunks : public stream_range<chunk_state<T>, chunk_cursor<T>> {
+public:
+  stream_chunks() = default;
+  stream_chunks(T&& source, std::size_t size, std::error_code* ec)
+      : stream_range<chunk_state<T>, chunk_cursor<T>>(std::in_place, std::forward<T>(source), size, ec) {}
 };
 
 template <class T>

@@ -6,7 +6,7 @@ module;
 #include <string_view>
 export module io.core:views.delimiter;
 
-export namespace io::detail {
+namespace io::detail {
 
 // A delimiter (empty means none). One byte is found with memchr; longer ones with
 // string_view::find. The first byte and the size are kept beside the text, so that the one-byte

@@ -28,7 +28,7 @@ struct line_options {
 
 } // namespace io
 
-export namespace io::detail {
+namespace io::detail {
 
 // Lines end at "\n"; a '\r' before it (or at the very end) is part of the terminator.
 struct line_splitter {

@@ -24,7 +24,7 @@ import :bytes;
 import :binary;
 import :views.source;
 
-export namespace io::detail {
+namespace io::detail {
 
 template <class T>
 struct is_std_array : std::false_type {};

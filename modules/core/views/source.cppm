@@ -44,7 +44,7 @@ concept viewable_source = storage_source<T> || stream_source<T>;
 
 } // namespace io
 
-export namespace io::detail {
+namespace io::detail {
 
 // One sentence for each way a source can be refused, so that a refused call says what to write.
 template <class T>

@@ -15,7 +15,7 @@ import :views.delimiter;
 import :views.tokens;
 import :views.lines;
 
-export namespace io::detail {
+namespace io::detail {
 
 // Tokens end at a delimiter of one or more bytes.
 struct delimiter_splitter {

@@ -22,6 +22,7 @@ import :concepts;
 import :detail;
 import :bytes;
 import :views.source;
+import :views.stream_range;
 
 // Member functions defined inside a class in a module interface are not implicitly inline
 // ([dcl.inline]/7 in C++20): the hot ones say `inline` so that importers can inline them.
@@ -49,7 +50,7 @@ concept splitter = std::copy_constructible<F> && std::is_nothrow_move_constructi
 
 } // namespace io
 
-export namespace io::detail {
+namespace io::detail {
 
 // Reports a token longer than `max_length` that starts at byte `offset`: thrown, or stored.
 inline void report_too_long(std::error_code* ec, std::uint64_t offset, std::size_t max_length, std::string_view path) {
@@ -171,266 +172,227 @@ private:
   std::error_code* ec_ = nullptr;
 };
 
-// The engine of a token view over a stream: all iterators share one state (an input range). Each
-// token is taken from the stream (consumed) as it is handed out, so the stream's position is
-// always right after the last token handed out; the token itself points into the stream's buffer
-// (still intact after consume) or, when it crossed the buffer's end, into a copy, and stays valid
-// until the next increment or the next call on the stream.
+// The state of a token view over a stream, shared by its iterators. Each token is taken from the
+// stream (consumed) as it is handed out, so the stream's position is always right after the last
+// token handed out; the token itself points into the stream's buffer (still intact after consume)
+// or, when it crossed the buffer's end, into a copy, and stays valid until the next increment or
+// the next call on the stream.
 template <class T, class F>
-class stream_tokens {
-  struct state;
+struct token_state : stream_holder<T> {
+  token_state(T&& source, F s, std::size_t max, std::error_code* ec)
+      : stream_holder<T>(std::forward<T>(source), ec), split(std::move(s)), max_length(max) {}
 
-public:
-  /// Walks the tokens. The iterator keeps where the stream's buffered bytes after the current
-  /// token are, so that the next token is searched for from registers rather than from the
-  /// stream's fields (a load that the search would wait for at every token); the stream is still
-  /// consumed at every token, and the cached bytes are used only while they are exactly what the
-  /// stream has buffered.
-  class iterator {
-  public:
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using iterator_concept = std::input_iterator_tag;
-    using iterator_category = std::input_iterator_tag;
-
-    iterator() = default;
-    iterator(const iterator& other) noexcept
-        : state_(other.state_), current_(other.current_), next_(other.next_), limit_(other.limit_), done_(other.done_) {
-      hold();
+  // begin(): the first token, or past the last one handed out. None when making the view
+  // reported an error.
+  inline void start() {
+    if (!started) {
+      started = true;
+      if (this->input.failed()) finish();
+      else advance();
+    } else if (!done) {
+      advance();
     }
-    iterator& operator=(const iterator& other) noexcept {
-      if (this != &other) {
-        release();
-        state_ = other.state_;
-        current_ = other.current_;
-        next_ = other.next_;
-        limit_ = other.limit_;
-        done_ = other.done_;
-        hold();
-      }
-      return *this;
-    }
-    /// When the last iterator goes, a view over an unbuffered stream gives back its read-ahead.
-    ~iterator() { release(); }
+  }
+  // The last iterator went: a view over an unbuffered stream gives back its read-ahead.
+  inline void last_gone() noexcept { this->input.give_back(); }
 
-    /// The current token, valid until the next increment.
-    inline std::string_view operator*() const noexcept { return current_; }
-    /// Moves to the next token.
-    [[gnu::always_inline]] inline iterator& operator++() {
-      if (next_ != nullptr) [[likely]] {
-        const std::string_view window = as_string_view(state_->input.buffered());
-        if (window.data() == next_ && window.data() + window.size() == limit_) [[likely]] {
-          const std::string_view rest(next_, static_cast<std::size_t>(limit_ - next_));
-          const split_result r = state_->split(rest, false);
-          if (r.found && r.advance <= rest.size() && r.advance != 0 && !too_long(r, state_->max_length)) [[likely]] {
-            state_->take(r.advance);
-            current_ = r.token;
-            next_ += r.advance;
-            return *this;
-          }
+  F split;
+  std::size_t max_length;
+  // Bytes taken from the stream for a token that crossed the buffer's end: [store_begin, size)
+  // are not handed out yet. `need_more`: the splitter has seen them and asked for more.
+  std::string store;
+  std::size_t store_begin = 0;
+  bool need_more = false;
+  static constexpr std::size_t first_piece = 256;
+  std::size_t piece = first_piece; // how much of the next buffer to show the splitter with the store
+  std::uint64_t consumed = 0;      // bytes taken from the stream, for error offsets
+  std::string_view current;
+  std::size_t live = 0; // iterators alive
+  bool started = false;
+  bool done = false;
+
+  // How many bytes past the maximum length a token may need before its end shows: the start of
+  // its terminator ('\r' of "\r\n", all but the last byte of a delimiter).
+  inline std::size_t slack() const noexcept {
+    if constexpr (requires { split.slack(); }) return split.slack();
+    else return 1;
+  }
+  inline void take(std::size_t n) {
+    this->input.consume(n);
+    consumed += n;
+  }
+  inline void finish() noexcept {
+    done = true;
+    current = {};
+  }
+  // Hands out `r.token` unless it is too long; `consumed_end` is where the bytes taken from the
+  // stream end, in the buffer the token points into.
+  inline void yield(const split_result& r, const char* consumed_end) {
+    if (r.advance == 0) [[unlikely]] {
+      finish();
+      return report_no_progress(this->input.error_sink());
+    }
+    if (too_long(r, max_length)) [[unlikely]]
+      return refuse(static_cast<std::size_t>(consumed_end - r.token.data()));
+    current = r.token;
+  }
+
+  [[gnu::always_inline]] inline void advance() {
+    // The common case, small enough to inline into the caller's loop: nothing stored, and the
+    // next token ends inside the stream's buffer.
+    if (store.empty()) [[likely]] {
+      const std::string_view window = as_string_view(this->input.buffered());
+      if (!window.empty()) [[likely]] {
+        const split_result r = split(window, false);
+        if (r.found && r.advance <= window.size()) [[likely]] {
+          take(r.advance);
+          return yield(r, window.data() + r.advance);
         }
       }
-      state_->advance();
-      sync();
-      return *this;
     }
-    /// Moves to the next token.
-    inline void operator++(int) { ++*this; }
-    /// Whether the tokens are all read.
-    friend inline bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.done_; }
-
-  private:
-    friend stream_tokens;
-    inline explicit iterator(state* s) : state_(s) {
-      hold();
-      sync();
-    }
-    // Takes the token and the bytes after it from the state, after a step that went through it.
-    inline void sync() {
-      current_ = state_->current;
-      done_ = state_->done;
-      const std::string_view window = as_string_view(state_->input.buffered());
-      next_ = state_->store_begin >= state_->store.size() && !done_ ? window.data() : nullptr;
-      limit_ = window.data() + window.size();
-    }
-    inline void hold() noexcept {
-      if (state_ != nullptr) ++state_->live;
-    }
-    inline void release() noexcept {
-      if (state_ != nullptr && --state_->live == 0) state_->input.give_back();
-    }
-    state* state_ = nullptr;
-    std::string_view current_;
-    const char* next_ = nullptr;  // the stream's buffered bytes after the current token, when it
-    const char* limit_ = nullptr; // came from them: [next_, limit_)
-    bool done_ = true;
-  };
-
-  stream_tokens() = default;
-  stream_tokens(T&& source, F split, std::size_t max_length, std::error_code* ec)
-      : state_(std::make_shared<state>(std::forward<T>(source), std::move(split), max_length, ec)) {}
-
-  /// Reads the next token, as std::ranges::istream_view does: a second loop over the view goes on
-  /// after the last token handed out. None when making the view reported an error.
-  inline iterator begin() {
-    if (!state_->started) {
-      state_->started = true;
-      if (state_->input.failed()) state_->finish();
-      else state_->advance();
-    } else if (!state_->done) {
-      state_->advance();
-    }
-    return iterator(state_.get());
+    advance_slow();
   }
-  /// The end of the tokens.
-  inline std::default_sentinel_t end() const noexcept { return {}; }
 
-  static constexpr bool borrowed = false;
+  // Kept out of line so that advance() stays small enough to inline.
+  [[gnu::noinline]] void advance_slow() {
+    current = {}; // nothing stale is handed out again if a read throws below
+    for (;;) {
+      if (store_begin >= store.size()) {
+        store.clear();
+        store_begin = 0;
+        need_more = false;
+        piece = first_piece;
+      }
+      if (store.empty()) {
+        const std::string_view window = as_string_view(this->input.fill());
+        if (window.empty()) return finish(); // the end, or a stored error
+        const split_result r = split(window, false);
+        if (r.found) {
+          const std::size_t n = std::min(r.advance, window.size());
+          take(n);
+          return yield(r, window.data() + n);
+        }
+        if (r.advance != 0) {
+          take(std::min(r.advance, window.size()));
+          continue;
+        }
+        if (max_length != 0 && window.size() > max_length + slack()) return refuse(0);
+        // The token runs past the buffer's end: copy its start out and read on.
+        store.assign(window);
+        take(window.size());
+        need_more = true;
+        continue;
+      }
+      if (!need_more) {
+        const std::string_view data = std::string_view(store).substr(store_begin);
+        const split_result r = split(data, false);
+        if (r.found || r.advance != 0) {
+          store_begin += std::min(r.advance, data.size());
+          if (r.found) return yield(r, store.data() + store.size());
+          continue;
+        }
+        need_more = true;
+      }
+      // Show the splitter the stored bytes and the start of the stream's next buffer, taking from
+      // the stream only what the token uses. The piece shown doubles while the token goes on:
+      // the end of a line that crossed the buffer's end is found without copying the next buffer.
+      const std::string_view buffered = as_string_view(this->input.fill());
+      if (this->input.failed()) return finish(); // no half token after an error
+      const bool at_end = buffered.empty();
+      const std::string_view text = buffered.substr(0, piece);
+      const std::size_t old = store.size();
+      store.append(text);
+      const std::string_view data = std::string_view(store).substr(store_begin);
+      const split_result r = split(data, at_end);
+      if (!r.found && r.advance == 0) {
+        if (at_end) return finish();
+        take(text.size());
+        piece = piece < (std::size_t{1} << 40) ? piece * 2 : piece;
+        if (max_length != 0 && data.size() > max_length + slack()) return refuse(data.size());
+        continue;
+      }
+      const std::size_t end = store_begin + std::min(r.advance, data.size());
+      if (end >= old) {
+        take(end - old);
+        store.resize(end); // the token stays where it is: no reallocation
+      } else {
+        take(text.size());
+      }
+      store_begin = end;
+      need_more = false;
+      if (r.found) return yield(r, store.data() + store.size());
+    }
+  }
+
+  // Ends the range at a token longer than the limit; `taken` of its bytes were consumed.
+  [[gnu::noinline]] void refuse(std::size_t taken) {
+    const std::uint64_t offset = this->input.position(consumed) - taken;
+    finish();
+    store.clear();
+    store_begin = 0;
+    report_too_long(this->input.error_sink(), offset, max_length, path_of(this->input.stream()));
+  }
+};
+
+// Walks the tokens. The cursor keeps where the stream's buffered bytes after the current token
+// are, so that the next token is searched for from registers rather than from the stream's fields
+// (a load the search would wait for at every token); the stream is still consumed at every token,
+// and the cached bytes are used only while they are exactly what the stream has buffered.
+template <class T, class F>
+class token_cursor {
+public:
+  using state_type = token_state<T, F>;
+
+  token_cursor() = default;
+  inline explicit token_cursor(state_type* s) : state_(s) { sync(); }
+
+  inline std::string_view read() const noexcept { return current_; }
+  [[gnu::always_inline]] inline void next() {
+    if (next_ != nullptr) [[likely]] {
+      const std::string_view window = as_string_view(state_->input.buffered());
+      if (window.data() == next_ && window.data() + window.size() == limit_) [[likely]] {
+        const std::string_view rest(next_, static_cast<std::size_t>(limit_ - next_));
+        const split_result r = state_->split(rest, false);
+        if (r.found && r.advance <= rest.size() && r.advance != 0 && !too_long(r, state_->max_length)) [[likely]] {
+          state_->take(r.advance);
+          current_ = r.token;
+          next_ += r.advance;
+          return;
+        }
+      }
+    }
+    state_->advance();
+    sync();
+  }
+  inline bool done() const noexcept { return done_; }
+  inline void leave() noexcept {}
+  inline state_type* state() const noexcept { return state_; }
 
 private:
-  struct state : stream_holder<T> {
-    state(T&& source, F s, std::size_t max, std::error_code* ec)
-        : stream_holder<T>(std::forward<T>(source), ec), split(std::move(s)), max_length(max) {}
+  // Takes the token and the bytes after it from the state, after a step that went through it.
+  inline void sync() {
+    current_ = state_->current;
+    done_ = state_->done;
+    const std::string_view window = as_string_view(state_->input.buffered());
+    next_ = state_->store_begin >= state_->store.size() && !done_ ? window.data() : nullptr;
+    limit_ = window.data() + window.size();
+  }
 
-    F split;
-    std::size_t max_length;
-    // Bytes taken from the stream for a token that crossed the buffer's end: [store_begin, size)
-    // are not handed out yet. `need_more`: the splitter has seen them and asked for more.
-    std::string store;
-    std::size_t store_begin = 0;
-    bool need_more = false;
-    static constexpr std::size_t first_piece = 256;
-    std::size_t piece = first_piece; // how much of the next buffer to show the splitter with the store
-    std::uint64_t consumed = 0;      // bytes taken from the stream, for error offsets
-    std::string_view current;
-    std::size_t live = 0; // iterators alive
-    bool started = false;
-    bool done = false;
+  state_type* state_ = nullptr;
+  std::string_view current_;
+  const char* next_ = nullptr;  // the stream's buffered bytes after the current token, when it
+  const char* limit_ = nullptr; // came from them: [next_, limit_)
+  bool done_ = true;
+};
 
-    // How many bytes past the maximum length a token may need before its end shows: the start of
-    // its terminator ('\r' of "\r\n", all but the last byte of a delimiter).
-    inline std::size_t slack() const noexcept {
-      if constexpr (requires { split.slack(); }) return split.slack();
-      else return 1;
-    }
-    inline void take(std::size_t n) {
-      this->input.consume(n);
-      consumed += n;
-    }
-    inline void finish() noexcept {
-      done = true;
-      current = {};
-    }
-    // Hands out `r.token` unless it is too long; `consumed_end` is where the bytes taken from the
-    // stream end, in the buffer the token points into.
-    inline void yield(const split_result& r, const char* consumed_end) {
-      if (r.advance == 0) [[unlikely]] {
-        finish();
-        return report_no_progress(this->input.error_sink());
-      }
-      if (too_long(r, max_length)) [[unlikely]]
-        return refuse(static_cast<std::size_t>(consumed_end - r.token.data()));
-      current = r.token;
-    }
-
-    [[gnu::always_inline]] inline void advance() {
-      // The common case, small enough to inline into the caller's loop: nothing stored, and the
-      // next token ends inside the stream's buffer.
-      if (store.empty()) [[likely]] {
-        const std::string_view window = as_string_view(this->input.buffered());
-        if (!window.empty()) [[likely]] {
-          const split_result r = split(window, false);
-          if (r.found && r.advance <= window.size()) [[likely]] {
-            take(r.advance);
-            return yield(r, window.data() + r.advance);
-          }
-        }
-      }
-      advance_slow();
-    }
-
-    // Kept out of line so that advance() stays small enough to inline.
-    [[gnu::noinline]] void advance_slow() {
-      current = {}; // nothing stale is handed out again if a read throws below
-      for (;;) {
-        if (store_begin >= store.size()) {
-          store.clear();
-          store_begin = 0;
-          need_more = false;
-          piece = first_piece;
-        }
-        if (store.empty()) {
-          const std::string_view window = as_string_view(this->input.fill());
-          if (window.empty()) return finish(); // the end, or a stored error
-          const split_result r = split(window, false);
-          if (r.found) {
-            const std::size_t n = std::min(r.advance, window.size());
-            take(n);
-            return yield(r, window.data() + n);
-          }
-          if (r.advance != 0) {
-            take(std::min(r.advance, window.size()));
-            continue;
-          }
-          if (max_length != 0 && window.size() > max_length + slack()) return refuse(0);
-          // The token runs past the buffer's end: copy its start out and read on.
-          store.assign(window);
-          take(window.size());
-          need_more = true;
-          continue;
-        }
-        if (!need_more) {
-          const std::string_view data = std::string_view(store).substr(store_begin);
-          const split_result r = split(data, false);
-          if (r.found || r.advance != 0) {
-            store_begin += std::min(r.advance, data.size());
-            if (r.found) return yield(r, store.data() + store.size());
-            continue;
-          }
-          need_more = true;
-        }
-        // Show the splitter the stored bytes and the start of the stream's next buffer, taking from
-        // the stream only what the token uses. The piece shown doubles while the token goes on:
-        // the end of a line that crossed the buffer's end is found without copying the next buffer.
-        const std::string_view buffered = as_string_view(this->input.fill());
-        if (this->input.failed()) return finish(); // no half token after an error
-        const bool at_end = buffered.empty();
-        const std::string_view text = buffered.substr(0, piece);
-        const std::size_t old = store.size();
-        store.append(text);
-        const std::string_view data = std::string_view(store).substr(store_begin);
-        const split_result r = split(data, at_end);
-        if (!r.found && r.advance == 0) {
-          if (at_end) return finish();
-          take(text.size());
-          piece = piece < (std::size_t{1} << 40) ? piece * 2 : piece;
-          if (max_length != 0 && data.size() > max_length + slack()) return refuse(data.size());
-          continue;
-        }
-        const std::size_t end = store_begin + std::min(r.advance, data.size());
-        if (end >= old) {
-          take(end - old);
-          store.resize(end); // the token stays where it is: no reallocation
-        } else {
-          take(text.size());
-        }
-        store_begin = end;
-        need_more = false;
-        if (r.found) return yield(r, store.data() + store.size());
-      }
-    }
-
-    // Ends the range at a token longer than the limit; `taken` of its bytes were consumed.
-    [[gnu::noinline]] void refuse(std::size_t taken) {
-      const std::uint64_t offset = this->input.position(consumed) - taken;
-      finish();
-      store.clear();
-      store_begin = 0;
-      report_too_long(this->input.error_sink(), offset, max_length, path_of(this->input.stream()));
-    }
-  };
-
-  std::shared_ptr<state> state_;
+// The engine of a token view over a stream: an input range.
+template <class T, class F>
+class stream_tokens : public stream_range<token_state<T, F>, token_cursor<T, F>> {
+public:
+  stream_tokens() = default;
+  stream_tokens(T&& source, F split, std::size_t max_length, std::error_code* ec)
+      : stream_range<token_state<T, F>, token_cursor<T, F>>(std::in_place, std::forward<T>(source), std::move(split),
+                                                            max_length, ec) {}
 };
 
 // The engine of a token view over `T`: in place over storage, read as it goes over a stream.

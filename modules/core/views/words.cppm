@@ -11,7 +11,7 @@ export module io.core:views.words;
 import :views.source;
 import :views.tokens;
 
-export namespace io::detail {
+namespace io::detail {
 
 // ASCII whitespace, as Python's bytes.split() and `wc -w` in the C locale: space, \t \n \v \f \r.
 inline constexpr bool is_space(char c) noexcept { return c == ' ' || (c >= '\t' && c <= '\r'); }
