@@ -119,7 +119,7 @@ inline std::string shortfall(std::string_view verb, std::size_t expected, std::s
 // Reads until `out` is full; returns the count, and reports errc::unexpected_eof (naming the
 // stream's path and both counts) when the stream ends first.
 template <class S, class What, class Sink>
-std::size_t read_fully(S& s, std::span<std::byte> out, What what, Sink& sink) {
+constexpr std::size_t read_fully(S& s, std::span<std::byte> out, What what, Sink& sink) {
   std::size_t done = 0;
   while (done < out.size()) {
     const std::size_t n = detail::read(s, out.subspan(done), sink);
@@ -138,12 +138,12 @@ std::size_t read_fully(S& s, std::span<std::byte> out, What what, Sink& sink) {
 }
 
 // " bytes of a value", " bytes of 10 values": what a read of `count` values expected.
-inline auto value_words(std::size_t count) {
+constexpr auto value_words(std::size_t count) {
   return [count] { return count == 1 ? std::string(" bytes of a value") : " bytes of " + std::to_string(count) + " values"; };
 }
 
 template <binary_value T, class S, class Sink>
-T read_value(S& s, std::endian order, Sink& sink) {
+constexpr T read_value(S& s, std::endian order, Sink& sink) {
   if constexpr (buffered_readable<S>) {
     // The whole value in the stream's buffer: decode it there, no copy.
     const std::span<const std::byte> buffered = detail::fill(s, sink);
@@ -160,14 +160,24 @@ T read_value(S& s, std::endian order, Sink& sink) {
 }
 
 template <binary_value T, class S, class Sink>
-void write_value(S& s, T value, std::endian order, Sink& sink) {
+constexpr void write_value(S& s, T value, std::endian order, Sink& sink) {
   std::array<std::byte, sizeof(T)> bytes;
   store_unchecked(bytes.data(), value, order);
   detail::write(s, bytes, sink);
 }
 
 template <binary_value T, class S, class Sink>
-std::size_t read_values(S& s, std::span<T> out, std::endian order, Sink& sink) {
+constexpr std::size_t read_values(S& s, std::span<T> out, std::endian order, Sink& sink) {
+  if (std::is_constant_evaluated()) {
+    // std::as_writable_bytes is no constant expression (it is a reinterpret_cast): value by value.
+    // An error is then no constant expression either, so the values read before it do not matter.
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      std::array<std::byte, sizeof(T)> bytes{};
+      if (read_fully(s, bytes, value_words(out.size()), sink) < sizeof(T)) return i;
+      out[i] = load_unchecked<T>(bytes.data(), order);
+    }
+    return out.size();
+  }
   const std::size_t got = read_fully(s, std::as_writable_bytes(out), value_words(out.size()), sink);
   const std::span<T> whole = out.first(got / sizeof(T)); // the values read before an error
   if (order != std::endian::native) swap_all(whole);
@@ -175,7 +185,17 @@ std::size_t read_values(S& s, std::span<T> out, std::endian order, Sink& sink) {
 }
 
 template <binary_value T, class S, class Sink>
-void write_values(S& s, std::span<const T> values, std::endian order, Sink& sink) {
+constexpr void write_values(S& s, std::span<const T> values, std::endian order, Sink& sink) {
+  if (std::is_constant_evaluated()) {
+    // As in read_values: no std::as_bytes at compile time, so one value at a time.
+    for (const T& v : values) {
+      std::array<std::byte, sizeof(T)> bytes{};
+      store_unchecked(bytes.data(), v, order);
+      detail::write(s, bytes, sink);
+      if (failed(sink)) return;
+    }
+    return;
+  }
   if (order == std::endian::native || sizeof(T) == 1) return detail::write(s, std::as_bytes(values), sink);
   // Swapped through a small buffer, so that any number of values costs no allocation.
   std::array<T, 4096 / sizeof(T)> swapped;
@@ -191,7 +211,7 @@ void write_values(S& s, std::span<const T> values, std::endian order, Sink& sink
 
 // A contiguous range as a span of dynamic extent (std::span(array) would have a static one).
 template <class R>
-auto as_span(R& r) noexcept {
+constexpr auto as_span(R& r) noexcept {
   return std::span<std::remove_reference_t<std::ranges::range_reference_t<R>>>(std::ranges::data(r), std::ranges::size(r));
 }
 
@@ -255,9 +275,10 @@ void store(std::span<std::byte> out, T value, std::error_code& ec) noexcept {
 
 /// Reads one T stored in byte order `order` (little-endian by default, as most file formats and
 /// Python's struct with '<'). A stream that ends before all sizeof(T) bytes — also before the
-/// first — is errc::unexpected_eof, naming the stream's path and both counts.
+/// first — is errc::unexpected_eof, naming the stream's path and both counts. Usable at compile
+/// time over a stream whose members are constexpr (io::span_stream, io::writable_span_stream).
 template <binary_value T, readable S>
-T read_value(S& s, std::endian order = std::endian::little) {
+constexpr T read_value(S& s, std::endian order = std::endian::little) {
   detail::throw_errors sink;
   return detail::read_value<T>(s, order, sink);
 }
@@ -273,9 +294,10 @@ T read_value(S& s, std::error_code& ec) noexcept {
   return io::read_value<T>(s, std::endian::little, ec);
 }
 
-/// Writes `value` in byte order `order` (little-endian by default).
+/// Writes `value` in byte order `order` (little-endian by default); usable at compile time as
+/// read_value.
 template <writable W, binary_value T>
-void write_value(W& s, T value, std::endian order = std::endian::little) {
+constexpr void write_value(W& s, T value, std::endian order = std::endian::little) {
   detail::throw_errors sink;
   detail::write_value(s, value, order, sink);
 }
@@ -294,9 +316,10 @@ void write_value(W& s, T value, std::error_code& ec) noexcept {
 /// Fills `out` (a std::span<T>, std::vector<T>, std::array<T, N>, T[N]) with values stored in
 /// byte order `order`: one read of all the bytes, then one swap pass that compilers vectorize. A
 /// stream that ends first is errc::unexpected_eof; the whole values read before it are decoded.
+/// Usable at compile time as read_value (reading value by value there).
 template <readable S, class R>
   requires detail::value_range<R> && (!std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<R>>>)
-void read_values(S& s, R&& out, std::endian order = std::endian::little) {
+constexpr void read_values(S& s, R&& out, std::endian order = std::endian::little) {
   detail::throw_errors sink;
   detail::read_values(s, detail::as_span(out), order, sink);
 }
@@ -315,10 +338,11 @@ std::size_t read_values(S& s, R&& out, std::error_code& ec) noexcept {
 }
 
 /// Writes every value of `values` (any contiguous range of binary values) in byte order `order`:
-/// as they are when it is the machine's order, else swapped through a 4 KiB buffer.
+/// as they are when it is the machine's order, else swapped through a 4 KiB buffer. Usable at
+/// compile time as read_value.
 template <writable W, class R>
   requires detail::value_range<R>
-void write_values(W& s, const R& values, std::endian order = std::endian::little) {
+constexpr void write_values(W& s, const R& values, std::endian order = std::endian::little) {
   using T = std::remove_const_t<std::ranges::range_value_t<R>>;
   detail::throw_errors sink;
   detail::write_values(s, std::span<const T>(std::ranges::data(values), std::ranges::size(values)), order, sink);

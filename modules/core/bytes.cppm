@@ -37,9 +37,10 @@ concept writable_bytes_like =
 
 /// The bytes of `bytes`, without copying. A const array of char or char8_t (a string literal)
 /// ends before its terminating '\0'; any other range is taken whole, a mutable char[100] too.
+/// Usable at compile time over std::byte ranges (no reinterpret_cast is needed there).
 template <class B>
   requires bytes_like<B>
-std::span<const std::byte> as_bytes(B&& bytes) noexcept {
+constexpr std::span<const std::byte> as_bytes(B&& bytes) noexcept {
   using type = std::remove_reference_t<B>;
   if constexpr (contiguous_bytes<B>) {
     const auto* data = std::ranges::data(bytes);
@@ -49,7 +50,8 @@ std::span<const std::byte> as_bytes(B&& bytes) noexcept {
                   (std::same_as<std::remove_cv_t<element>, char> || std::same_as<std::remove_cv_t<element>, char8_t>)) {
       if (size != 0 && data[size - 1] == element{}) --size;
     }
-    return {reinterpret_cast<const std::byte*>(data), size};
+    if constexpr (std::same_as<std::remove_cv_t<std::ranges::range_value_t<B>>, std::byte>) return {data, size};
+    else return {reinterpret_cast<const std::byte*>(data), size};
   } else {
     const std::string_view text(bytes);
     return {reinterpret_cast<const std::byte*>(text.data()), text.size()};
@@ -64,8 +66,10 @@ inline std::string_view as_string_view(std::span<const std::byte> bytes) noexcep
 /// The bytes of a buffer a read can fill, without copying.
 template <class B>
   requires writable_bytes_like<B>
-std::span<std::byte> as_writable_bytes(B&& buffer) noexcept {
-  return {reinterpret_cast<std::byte*>(std::ranges::data(buffer)), static_cast<std::size_t>(std::ranges::size(buffer))};
+constexpr std::span<std::byte> as_writable_bytes(B&& buffer) noexcept {
+  const auto size = static_cast<std::size_t>(std::ranges::size(buffer));
+  if constexpr (std::same_as<std::ranges::range_value_t<B>, std::byte>) return {std::ranges::data(buffer), size};
+  else return {reinterpret_cast<std::byte*>(std::ranges::data(buffer)), size};
 }
 
 /// Gives a stream whose members read into `std::span<std::byte>` and write `std::span<const
@@ -79,7 +83,7 @@ public:
   template <class B>
     requires(!std::same_as<std::remove_cvref_t<B>, std::span<std::byte>>) && writable_bytes_like<B> &&
             requires(Derived& d, std::span<std::byte> b) { d.read(b); }
-  std::size_t read(B&& buffer) {
+  constexpr std::size_t read(B&& buffer) {
     return derived().read(io::as_writable_bytes(buffer));
   }
   /// As read(buffer), reporting errors through `ec`.
@@ -94,7 +98,7 @@ public:
   template <class B>
     requires(!std::same_as<std::remove_cvref_t<B>, std::span<const std::byte>>) && bytes_like<B> &&
             requires(Derived& d, std::span<const std::byte> b) { d.write(b); }
-  void write(B&& bytes) {
+  constexpr void write(B&& bytes) {
     derived().write(io::as_bytes(bytes));
   }
   /// As write(bytes), reporting errors through `ec`.
@@ -106,7 +110,7 @@ public:
   }
 
 private:
-  Derived& derived() noexcept { return static_cast<Derived&>(*this); }
+  constexpr Derived& derived() noexcept { return static_cast<Derived&>(*this); }
 };
 
 } // namespace io

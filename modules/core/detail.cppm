@@ -36,7 +36,7 @@ inline void report(std::error_code& ec, std::error_code code, std::string_view, 
 
 // The path of a stream that has one (io::file), for error messages; empty otherwise.
 template <class S>
-std::string_view path_of(const S& s) noexcept {
+constexpr std::string_view path_of(const S& s) noexcept {
   if constexpr (requires { { s.path() } -> std::convertible_to<std::string_view>; }) return s.path();
   else if constexpr (requires { s.inner(); }) return path_of(s.inner()); // an adapter: its stream's path
   else return {};
@@ -60,9 +60,10 @@ R capture(std::error_code& ec, F&& f, R fallback = R{}) noexcept {
 }
 
 // The stream operations, dispatched on the error sink; a stream's own error_code overload is used
-// when it has one.
+// when it has one. The throwing ones are constexpr, so that generic code over a stream whose
+// members are (io::span_stream) runs at compile time; std::error_code is no literal type.
 template <class S>
-std::size_t read(S& s, std::span<std::byte> buffer, throw_errors) {
+constexpr std::size_t read(S& s, std::span<std::byte> buffer, throw_errors) {
   return s.read(buffer);
 }
 template <class S>
@@ -72,7 +73,7 @@ std::size_t read(S& s, std::span<std::byte> buffer, std::error_code& ec) noexcep
 }
 
 template <class S>
-void write(S& s, std::span<const std::byte> bytes, throw_errors) {
+constexpr void write(S& s, std::span<const std::byte> bytes, throw_errors) {
   s.write(bytes);
 }
 template <class S>
@@ -109,7 +110,7 @@ void flush(S& s, std::error_code& ec) noexcept {
 }
 
 template <class S>
-std::span<const std::byte> fill(S& s, throw_errors) {
+constexpr std::span<const std::byte> fill(S& s, throw_errors) {
   return s.fill();
 }
 template <class S>
@@ -119,7 +120,7 @@ std::span<const std::byte> fill(S& s, std::error_code& ec) noexcept {
 }
 
 template <class S>
-std::uint64_t seek(S& s, std::int64_t offset, auto from, throw_errors) {
+constexpr std::uint64_t seek(S& s, std::int64_t offset, auto from, throw_errors) {
   return s.seek(offset, from);
 }
 template <class S>
@@ -149,7 +150,7 @@ bool seek_to_end(S& s, Whence end, Sink& sink) {
 }
 
 template <class S>
-std::uint64_t tell(S& s, throw_errors) {
+constexpr std::uint64_t tell(S& s, throw_errors) {
   return s.tell();
 }
 template <class S>

@@ -23,6 +23,7 @@ public:
     case errc::line_too_long: return "line too long";
     case errc::not_durable: return "new contents in place, but not durable: a crash may undo them";
     case errc::not_mappable: return "not a regular file of known size";
+    case errc::misaligned: return "storage not aligned for the type";
     }
     return "unknown io error";
   }

@@ -19,6 +19,7 @@ enum class errc {
   not_durable,      ///< a commit replaced the file, but syncing its directory failed: a crash may undo it
   line_too_long,    ///< a line (or token) is longer than the maximum length asked for
   not_mappable,     ///< the file cannot be memory-mapped: not a regular file, or its size is unknown
+  misaligned,       ///< bytes do not start at an address aligned for the type they are to be viewed as
 };
 
 /// The error category of io::errc, named "io".

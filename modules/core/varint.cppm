@@ -107,7 +107,7 @@ std::string varint_too_large() {
 }
 
 template <varint_value T, class S, class Sink>
-T read_varint(S& s, Sink& sink) {
+constexpr T read_varint(S& s, Sink& sink) {
   varint_decoder<T> decoder;
   auto fail = [&](errc code) {
     if constexpr (std::is_same_v<Sink, throw_errors>) {
@@ -217,8 +217,9 @@ std::size_t store_varint(std::span<std::byte> out, T value, std::error_code& ec)
 /// Reads one varint of T: unsigned LEB128, or zig-zag for a signed T (protobuf's uint64/sint64).
 /// A stream that ends within it — also before its first byte — is errc::unexpected_eof; one too
 /// long or too large for T is std::errc::value_too_large. The bytes up to the error are consumed.
+/// Usable at compile time over a stream whose members are constexpr (io::span_stream).
 template <varint_value T, readable S>
-T read_varint(S& s) {
+constexpr T read_varint(S& s) {
   detail::throw_errors sink;
   return detail::read_varint<T>(s, sink);
 }
@@ -229,9 +230,10 @@ T read_varint(S& s, std::error_code& ec) noexcept {
   return detail::read_varint<T>(s, ec);
 }
 
-/// Writes `value` as a varint: unsigned LEB128, or zig-zag for a signed value.
+/// Writes `value` as a varint: unsigned LEB128, or zig-zag for a signed value; usable at compile
+/// time as read_varint.
 template <writable W, varint_value T>
-void write_varint(W& s, T value) {
+constexpr void write_varint(W& s, T value) {
   std::array<std::byte, max_varint_size<T>> bytes;
   s.write(std::span<const std::byte>(bytes.data(), detail::encode_varint(bytes.data(), value)));
 }

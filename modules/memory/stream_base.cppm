@@ -8,6 +8,7 @@ module;
 #include <span>
 #include <string>
 #include <system_error>
+#include <type_traits>
 export module io.memory:stream_base;
 import io.core;
 
@@ -15,14 +16,16 @@ import io.core;
 namespace io::detail {
 
 /// The position, the closed flag and every operation that only reads a block of bytes held in
-/// memory, with Python's BytesIO semantics. `Derived` provides `contents()`.
+/// memory, with Python's BytesIO semantics. `Derived` provides `contents()`. The throwing members
+/// are constexpr: over a span_stream they run at compile time (std::error_code is no literal type,
+/// so the error_code overloads do not).
 template <class Derived>
 class memory_stream_base : public bytes_interface<Derived> {
 public:
   using bytes_interface<Derived>::read;
   using bytes_interface<Derived>::write;
   /// Reads into a prefix of `buffer` from the position; returns the byte count, 0 at the end.
-  std::size_t read(std::span<std::byte> buffer) {
+  constexpr std::size_t read(std::span<std::byte> buffer) {
     throw_errors sink;
     return read_impl(buffer, sink);
   }
@@ -34,7 +37,7 @@ public:
 
   /// Moves to `offset` counted from `from`; returns the new position. Past the end is allowed;
   /// a negative offset from the beginning is an error, a negative result otherwise clamps to 0.
-  std::uint64_t seek(std::int64_t offset, whence from = whence::begin) {
+  constexpr std::uint64_t seek(std::int64_t offset, whence from = whence::begin) {
     throw_errors sink;
     return seek_impl(offset, from, sink);
   }
@@ -47,7 +50,7 @@ public:
   std::uint64_t seek(std::int64_t offset, std::error_code& ec) noexcept { return seek(offset, whence::begin, ec); }
 
   /// The position.
-  std::uint64_t tell() const {
+  constexpr std::uint64_t tell() const {
     check_open("tell");
     return pos_;
   }
@@ -58,7 +61,7 @@ public:
   }
 
   /// The bytes from the position to the end, without copying; empty at or past the end.
-  std::span<const std::byte> fill() const {
+  constexpr std::span<const std::byte> fill() const {
     check_open("read");
     return rest();
   }
@@ -69,19 +72,19 @@ public:
   }
   /// As fill(): every byte to the end is already in memory, so it holds at least `n` bytes unless
   /// the stream ends first, and no size is too large.
-  std::span<const std::byte> fill(std::size_t) const { return fill(); }
+  constexpr std::span<const std::byte> fill(std::size_t) const { return fill(); }
   /// As fill(n), reporting errors through `ec`.
   std::span<const std::byte> fill(std::size_t, std::error_code& ec) const noexcept { return fill(ec); }
   /// Moves the position past `n` bytes returned by fill().
-  void consume(std::size_t n) noexcept { pos_ += std::min<std::uint64_t>(n, rest().size()); }
+  constexpr void consume(std::size_t n) noexcept { pos_ += std::min<std::uint64_t>(n, rest().size()); }
   /// The bytes from the position to the end, as fill() without its checks: empty when closed.
-  inline std::span<const std::byte> buffered() const noexcept {
+  constexpr std::span<const std::byte> buffered() const noexcept {
     if (closed_) return {};
     return rest();
   }
 
   /// The whole contents, whatever the position, without copying (Python's getbuffer()).
-  std::span<const std::byte> view() const [[clang::lifetimebound]] {
+  constexpr std::span<const std::byte> view() const [[clang::lifetimebound]] {
     check_open("view");
     return contents();
   }
@@ -95,36 +98,36 @@ public:
   std::string str() const { return std::string(as_string_view(view())); }
 
   /// The size of the contents in bytes.
-  std::uint64_t size() const { return view().size(); }
+  constexpr std::uint64_t size() const { return view().size(); }
 
   /// Whether close() was called.
-  bool closed() const noexcept { return closed_; }
+  constexpr bool closed() const noexcept { return closed_; }
 
 protected:
   // Positions stay within int64_t, so that every position can be named by a seek offset.
   static constexpr std::uint64_t max_position = std::numeric_limits<std::int64_t>::max();
 
-  std::span<const std::byte> contents() const noexcept {
+  constexpr std::span<const std::byte> contents() const noexcept {
     return static_cast<const Derived&>(*this).stored();
   }
-  std::span<const std::byte> rest() const noexcept {
+  constexpr std::span<const std::byte> rest() const noexcept {
     const std::span<const std::byte> all = contents();
     return pos_ < all.size() ? all.subspan(static_cast<std::size_t>(pos_)) : all.last(0);
   }
 
-  void check_open(const char* operation) const {
+  constexpr void check_open(const char* operation) const {
     if (closed_) throw io_error(errc::closed, operation);
   }
 
   template <class Sink>
-  bool open_for(Sink& sink, const char* operation) const {
+  constexpr bool open_for(Sink& sink, const char* operation) const {
     if (!closed_) return true;
     report(sink, errc::closed, operation);
     return false;
   }
 
   template <class Sink>
-  bool valid_truncate(std::int64_t size, Sink& sink) const {
+  constexpr bool valid_truncate(std::int64_t size, Sink& sink) const {
     if (!open_for(sink, "truncate")) return false;
     if (size >= 0) return true;
     report(sink, errc::invalid_argument, "truncate to a negative size");
@@ -136,17 +139,19 @@ protected:
 
 private:
   template <class Sink>
-  std::size_t read_impl(std::span<std::byte> buffer, Sink& sink) {
+  constexpr std::size_t read_impl(std::span<std::byte> buffer, Sink& sink) {
     if (!open_for(sink, "read")) return 0;
     const std::span<const std::byte> available = rest();
     const std::size_t n = std::min(buffer.size(), available.size());
-    if (n != 0) std::memcpy(buffer.data(), available.data(), n);
+    // memcpy is no constant expression; at run time it stays the one call.
+    if (std::is_constant_evaluated()) std::copy_n(available.data(), n, buffer.data());
+    else if (n != 0) std::memcpy(buffer.data(), available.data(), n);
     pos_ += n;
     return n;
   }
 
   template <class Sink>
-  std::uint64_t seek_impl(std::int64_t offset, whence from, Sink& sink) {
+  constexpr std::uint64_t seek_impl(std::int64_t offset, whence from, Sink& sink) {
     if (!open_for(sink, "seek")) return 0;
     std::int64_t base = 0;
     switch (from) {

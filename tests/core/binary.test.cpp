@@ -72,6 +72,81 @@ static_assert(encodes(std::numeric_limits<std::uint64_t>::max(),
                       std::array{0xffu, 0xffu, 0xffu, 0xffu, 0xffu, 0xffu, 0xffu, 0xffu, 0xffu, 0x01u}));
 static_assert(encodes(std::uint8_t{255}, std::array{0xffu, 0x01u}));
 static_assert(io::max_varint_size<std::uint64_t> == 10 && io::max_varint_size<std::int32_t> == 5);
+// read_value, write_value, read_values, write_values and the varints over span streams, in both
+// byte orders, evaluated by the compiler (static_assert) and again at run time (CHECK), where the
+// streams copy with memcpy instead of a loop.
+constexpr bool stream_round_trip() {
+  std::array<std::byte, 80> storage{};
+  io::writable_span_stream out(storage);
+  io::write_value(out, std::uint32_t{0x01020304}, std::endian::little);
+  io::write_value(out, std::uint32_t{0x01020304}, std::endian::big);
+  io::write_value(out, std::int16_t{-2}, std::endian::big);
+  io::write_value(out, -0.15625, std::endian::big);
+  io::write_value(out, 1.5f); // little-endian by default
+  io::write_value(out, color::green, std::endian::big);
+  io::write_values(out, std::array<std::uint16_t, 3>{1, 0x0203, 0xfffe}, std::endian::big);
+  io::write_values(out, std::array<std::int64_t, 2>{-1, 0x0102030405060708}, std::endian::little);
+  io::write_varint(out, std::uint64_t{300});
+  io::write_varint(out, std::int32_t{-2});
+  io::write_varint(out, std::numeric_limits<std::uint64_t>::max());
+  io::write_varint(out, std::numeric_limits<std::int64_t>::min());
+  constexpr unsigned expected[] = {
+      0x04, 0x03, 0x02, 0x01, 0x01, 0x02, 0x03, 0x04, 0xff, 0xfe,                          // u32 < >, i16 >
+      0xbf, 0xc4, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc0, 0x3f, 0x02, 0x03, // double >, float <, enum >
+      0x00, 0x01, 0x02, 0x03, 0xff, 0xfe,                                                  // u16[3] >
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, // i64[2] <
+      0xac, 0x02, 0x03,                                                                    // varints 300, -2
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,                          // u64 max
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};                         // i64 min, zig-zag
+  const std::size_t written = out.tell();
+  if (written != std::size(expected) || out.size() != written) return false;
+  for (std::size_t i = 0; i < written; ++i)
+    if (storage[i] != std::byte(expected[i])) return false;
+
+  io::span_stream in(std::span<const std::byte>(storage).first(written));
+  if (io::read_value<std::uint32_t>(in, std::endian::little) != 0x01020304) return false;
+  if (io::read_value<std::uint32_t>(in, std::endian::big) != 0x01020304) return false;
+  if (io::read_value<std::int16_t>(in, std::endian::big) != -2) return false;
+  if (io::read_value<double>(in, std::endian::big) != -0.15625) return false;
+  if (io::read_value<float>(in) != 1.5f) return false;
+  if (io::read_value<color>(in, std::endian::big) != color::green) return false;
+  std::array<std::uint16_t, 3> shorts{};
+  io::read_values(in, shorts, std::endian::big);
+  if (shorts != std::array<std::uint16_t, 3>{1, 0x0203, 0xfffe}) return false;
+  std::int64_t longs[2] = {};
+  io::read_values(in, longs, std::endian::little);
+  if (longs[0] != -1 || longs[1] != 0x0102030405060708) return false;
+  if (io::read_varint<std::uint64_t>(in) != 300) return false;
+  if (io::read_varint<std::int32_t>(in) != -2) return false;
+  if (io::read_varint<std::uint64_t>(in) != std::numeric_limits<std::uint64_t>::max()) return false;
+  if (io::read_varint<std::int64_t>(in) != std::numeric_limits<std::int64_t>::min()) return false;
+  std::array<std::byte, 4> after{};
+  if (in.tell() != written || in.read(std::span<std::byte>(after)) != 0) return false; // the end: 0, no error
+
+  // seek and tell: back to the big-endian value, then to the last varint from the end.
+  if (in.seek(4) != 4 || io::read_value<std::uint32_t>(in, std::endian::big) != 0x01020304) return false;
+  if (in.seek(-10, io::whence::end) != written - 10) return false;
+  if (io::read_varint<std::int64_t>(in) != std::numeric_limits<std::int64_t>::min()) return false;
+
+  // A write past the end fills the gap with zeros, as BytesIO.
+  std::array<std::byte, 4> small{std::byte{0xaa}, std::byte{0xaa}, std::byte{0xaa}, std::byte{0xaa}};
+  io::writable_span_stream gap(small);
+  gap.seek(2);
+  io::write_value(gap, std::uint8_t{0x11});
+  return small[0] == std::byte{0} && small[1] == std::byte{0} && small[2] == std::byte{0x11} &&
+         small[3] == std::byte{0xaa} && gap.size() == 3;
+}
+static_assert(stream_round_trip());
+
+// read_value over a span stream of known bytes, in both orders.
+constexpr bool reads_sample() {
+  io::span_stream in(sample); // 01 02 03 04 05 06 07 08
+  return io::read_value<std::uint16_t>(in, std::endian::big) == 0x0102 &&
+         io::read_value<std::uint32_t>(in) == 0x06050403 && io::read_value<std::uint16_t>(in) == 0x0807 &&
+         in.tell() == 8 && in.fill().empty();
+}
+static_assert(reads_sample());
+
 template <class T, std::size_t N>
 std::error_code load_error(std::array<unsigned, N> encoded) {
   std::array<std::byte, N> bytes{};
@@ -142,6 +217,11 @@ void round_trip(std::endian order) {
 }
 
 } // namespace
+
+TEST_CASE("the compile-time stream round trip holds at run time too") {
+  CHECK(stream_round_trip());
+  CHECK(reads_sample());
+}
 
 TEST_CASE("write_value and read_value round-trip every type in both byte orders") {
   for (std::endian order : {std::endian::little, std::endian::big}) {

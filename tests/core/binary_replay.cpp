@@ -10,6 +10,7 @@
 //   binary_replay records FILE ORDER OFFSET
 //     maps FILE and prints, one line each, the '<iid' or '>iid' records (ORDER is < or >) of its
 //     bytes from OFFSET on, with io::views::records; a partial record prints the error both ways.
+//     Then one line for as_span(): "span N in-place" or "span-error <code>".
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -107,6 +108,31 @@ int run_values(const char* spec_path, const char* data_path, const char* out_pat
   return 0;
 }
 
+// What as_span makes of the records: "span N in-place" when it views the mapping itself and agrees
+// with the decoded records, "span-error <code>" when it refuses (both ways alike), else what differs.
+template <class Records>
+std::string in_place(const Records& records, std::span<const std::byte> bytes) {
+  std::error_code ec;
+  const std::span<const sample> with_code = records.as_span(ec);
+  try {
+    const std::span<const sample> span = records.as_span();
+    if (ec) return "span only with an exception";
+    if (span.data() != with_code.data() || span.size() != records.size()) return "span differs both ways";
+    if (!span.empty() && static_cast<const void*>(span.data()) != static_cast<const void*>(bytes.data()))
+      return "span is a copy";
+    for (std::size_t i = 0; i < span.size(); ++i) {
+      const sample decoded = records[i];
+      if (std::memcmp(&span[i], &decoded, sizeof(sample)) != 0) return "span disagrees with the records";
+    }
+    return "span " + std::to_string(span.size()) + (span.empty() ? "" : " in-place");
+  } catch (const io::io_error& e) {
+    if (e.code() != ec || !with_code.empty()) return "span error differs both ways";
+    return std::string("span-error ") + (ec == io::errc::misaligned          ? "misaligned"
+                                         : ec == io::errc::invalid_argument ? "invalid_argument"
+                                                                            : "other");
+  }
+}
+
 int run_records(const char* path, const std::string& order_text, std::size_t offset) {
   const std::endian order = order_text == "<" ? std::endian::little : std::endian::big;
   io::mapped_file map(path);
@@ -120,6 +146,7 @@ int run_records(const char* path, const std::string& order_text, std::size_t off
     // Random access from the back agrees with the walk from the front.
     for (std::size_t i = records.size(); i-- > 0;)
       if (records[i].id != with_code[i].id) std::cout << "mismatch\n";
+    std::cout << in_place(records, bytes) << '\n';
   } catch (const io::io_error& e) {
     std::cout << "error " << (e.code() == io::errc::unexpected_eof ? "unexpected_eof" : "other") << ' '
               << (ec == io::errc::unexpected_eof && with_code.empty() ? "ec" : "no-ec") << '\n';

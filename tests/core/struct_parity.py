@@ -7,7 +7,8 @@ Each round writes random values of every struct format (b B h H i I q Q f d) in 
 REPLAY program (tests/core/binary_replay.cpp) read them with io and write them back, and checks
 that io read the values struct wrote and wrote the bytes struct writes. Then it writes arrays of
 '<iid' / '>iid' records with struct, before them 0 or 1 stray bytes (aligned and not), with and
-without a partial record at the end, and checks what io::views::records reads from the mapped file.
+without a partial record at the end, and checks what io::views::records reads from the mapped file
+and whether its as_span() views the records in place (native order, aligned) or reports why not.
 """
 import os
 import random
@@ -138,6 +139,19 @@ def records_round(replay, rng, work):
         expected = ["error unexpected_eof ec"]
     if torn:
         assert expected == ["error unexpected_eof ec"]
+    else:
+        # as_span views the records in place, as numpy.frombuffer would, when they need no
+        # decoding: the machine's byte order, and storage aligned for the record (8 bytes: the
+        # mapping is page-aligned, so offset 0 is aligned and offset 1 is not). No records: empty.
+        native = "<" if sys.byteorder == "little" else ">"
+        if count == 0:
+            expected.append("span 0")
+        elif order != native:
+            expected.append("span-error invalid_argument")
+        elif offset % 8 != 0:
+            expected.append("span-error misaligned")
+        else:
+            expected.append(f"span {count} in-place")
     result = subprocess.run([replay, "records", path, order, str(offset)], capture_output=True, text=True)
     got = result.stdout.split("\n")[:-1]
     if result.returncode != 0 or got != expected:

@@ -22,6 +22,33 @@ static_assert(io::writable<io::writable_span_stream>);
 static_assert(io::seekable<io::writable_span_stream>);
 static_assert(io::buffered_readable<io::writable_span_stream>);
 
+// The throwing members at compile time: write, seek, tell, truncate, read, fill and consume.
+constexpr bool span_streams_at_compile_time() {
+  std::array<std::byte, 6> buffer{};
+  io::writable_span_stream out(buffer);
+  const std::array<std::byte, 3> abc{std::byte{'a'}, std::byte{'b'}, std::byte{'c'}};
+  out.write(abc);
+  out.seek(1, io::whence::end); // past the end: the next write fills the gap with a zero
+  out.write(std::span<const std::byte>(abc).first(1));
+  if (out.tell() != 5 || out.size() != 5 || buffer[3] != std::byte{0} || buffer[4] != std::byte{'a'}) return false;
+  if (out.truncate(4) != 4 || out.size() != 4 || out.capacity() != 6) return false;
+  io::span_stream in(std::span<const std::byte>(buffer).first(4));
+  std::array<std::byte, 2> two{};
+  if (in.read(two) != 2 || two[1] != std::byte{'b'}) return false; // any std::byte range
+  if (in.fill().size() != 2 || in.fill()[0] != std::byte{'c'}) return false;
+  in.consume(1);
+  if (in.tell() != 3 || in.seek(-1, io::whence::current) != 2) return false;
+  if (in.read(std::span<std::byte>(two)) != 2 || two[0] != std::byte{'c'} || two[1] != std::byte{0}) return false;
+  if (in.read(std::span<std::byte>(two)) != 0) return false; // the end
+  in.close();
+  return in.closed();
+}
+static_assert(span_streams_at_compile_time());
+
+TEST_CASE("span stream members hold at run time as at compile time") {
+  CHECK(span_streams_at_compile_time());
+}
+
 TEST_CASE("a span stream reads the caller's bytes in place") {
   const std::string text = "hello world";
   io::span_stream s(text);

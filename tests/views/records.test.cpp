@@ -157,7 +157,7 @@ TEST_CASE("a trailing partial record is an error both ways, not dropped") {
   CHECK_FALSE(ec);
 }
 
-TEST_CASE("records over a mapped file; an error names the file") {
+TEST_CASE("records over a mapped file, and an error names the file") {
   io_test::temp_dir dir;
   const std::vector<std::int16_t> values{-1, 2, -300, 32767};
   io_test::write_text(dir / "r.bin", encode(values, std::endian::big));
@@ -176,5 +176,118 @@ TEST_CASE("records over a mapped file; an error names the file") {
     FAIL("no error");
   } catch (const io::io_error& e) {
     CHECK(e.path() == (dir / "r.bin").string());
+  }
+}
+
+TEST_CASE("as_span views native records in aligned storage in place, without a copy") {
+  const std::vector<std::uint32_t> values{7, 0x01020304, 0xffffffff};
+  const auto bytes = std::as_bytes(std::span(values));
+  auto r = io::views::records<std::uint32_t>(bytes);
+  const std::span<const std::uint32_t> in_place = r.as_span();
+  CHECK(in_place.data() == values.data());
+  CHECK(static_cast<const void*>(in_place.data()) == static_cast<const void*>(bytes.data()));
+  CHECK(in_place.size() == 3);
+  CHECK(std::ranges::equal(in_place, r));
+  std::error_code ec = std::make_error_code(std::errc::io_error);
+  CHECK(r.as_span(ec).data() == values.data());
+  CHECK_FALSE(ec);
+  // A struct of fields, in a std::vector's (aligned) block.
+  const std::vector<sample> samples{{1, -2, 0.5}, {-7, 300, -1e300}};
+  const auto sample_span = io::views::records<sample>(std::as_bytes(std::span(samples))).as_span();
+  CHECK(sample_span.data() == samples.data());
+  CHECK(std::ranges::equal(sample_span, samples));
+  // Bytes read the same in either order: a byte-sized record needs no decoding in the other order.
+  const std::endian other = std::endian::native == std::endian::little ? std::endian::big : std::endian::little;
+  const std::string text = "records";
+  CHECK(static_cast<const void*>(io::views::records<std::uint8_t>(std::string_view(text), other).as_span().data()) ==
+        static_cast<const void*>(text.data()));
+  CHECK(io::views::records<std::array<std::uint8_t, 7>>(std::string_view(text), other).as_span().size() == 1);
+  // No records: an empty span, whatever the alignment or order.
+  CHECK(io::views::records<std::uint64_t>(bytes.subspan(1, 0), other).as_span().empty());
+  CHECK(io::views::records<std::uint64_t>(bytes.subspan(1, 0), other).as_span(ec).empty());
+  CHECK_FALSE(ec);
+}
+
+TEST_CASE("as_span over misaligned storage is errc::misaligned both ways, and the records still decode") {
+  // A block aligned for uint32_t, viewed from its second byte: misaligned for 4-byte records.
+  std::vector<std::uint32_t> block(4);
+  const std::vector<std::uint32_t> values{1, 0x01020304, 0xfffffffe};
+  const std::string encoded = encode(values, std::endian::native);
+  std::memcpy(reinterpret_cast<char*>(block.data()) + 1, encoded.data(), encoded.size());
+  const auto bytes = std::as_bytes(std::span(block)).subspan(1, encoded.size());
+  auto r = io::views::records<std::uint32_t>(bytes);
+  CHECK(std::ranges::equal(r, values));
+  CHECK(r[1] == 0x01020304);
+  try {
+    (void)r.as_span();
+    FAIL("no error");
+  } catch (const io::io_error& e) {
+    CHECK(e.code() == io::errc::misaligned);
+    CHECK(std::string(e.what()) == "cannot view the storage as a span of 4-byte records: their storage starts 1 byte "
+                                   "past a multiple of 4: storage not aligned for the type");
+  }
+  std::error_code ec;
+  CHECK(r.as_span(ec).empty());
+  CHECK(ec == io::errc::misaligned);
+  // Three bytes past: the message counts them.
+  const auto bytes3 = std::as_bytes(std::span(block)).subspan(3, 8);
+  CHECK_THROWS_WITH_AS((void)io::views::records<std::uint32_t>(bytes3).as_span(),
+                       "cannot view the storage as a span of 4-byte records: their storage starts 3 bytes past a "
+                       "multiple of 4: storage not aligned for the type",
+                       io::io_error);
+}
+
+TEST_CASE("as_span over records in the other byte order is errc::invalid_argument both ways") {
+  const std::vector<std::uint32_t> values{1, 2};
+  const std::endian other = std::endian::native == std::endian::little ? std::endian::big : std::endian::little;
+  auto r = io::views::records<std::uint32_t>(std::as_bytes(std::span(values)), other);
+  CHECK(r[0] == io::byteswap(std::uint32_t{1}));
+  CHECK_THROWS_WITH_AS((void)r.as_span(),
+                       "cannot view the storage as a span of 4-byte records: they are stored in the other byte order: "
+                       "invalid argument",
+                       io::io_error);
+  std::error_code ec;
+  CHECK(r.as_span(ec).empty());
+  CHECK(ec == io::errc::invalid_argument);
+}
+
+TEST_CASE("as_span over a mapped file is the mapping itself, and its errors name the file") {
+  io_test::temp_dir dir;
+  const std::vector<std::int16_t> values{-1, 2, -300, 32767};
+  io_test::write_text(dir / "r.bin", encode(values, std::endian::native));
+  io::mapped_file map(dir / "r.bin");
+  auto r = io::views::records<std::int16_t>(map);
+  CHECK(static_cast<const void*>(r.as_span().data()) == static_cast<const void*>(map.bytes().data()));
+  CHECK(std::ranges::equal(r.as_span(), values));
+  // An owned map: the span points into the view's own mapping.
+  auto owned = io::views::records<std::int16_t>(io::mapped_file(dir / "r.bin"));
+  CHECK(std::ranges::equal(owned.as_span(), values));
+  const std::endian other = std::endian::native == std::endian::little ? std::endian::big : std::endian::little;
+  const std::string quoted = "'" + (dir / "r.bin").string() + "'";
+  CHECK_THROWS_WITH_AS((void)io::views::records<std::int16_t>(map, other).as_span(),
+                       ("cannot view " + quoted +
+                        " as a span of 2-byte records: they are stored in the other byte order: invalid argument")
+                           .c_str(),
+                       io::io_error);
+  try {
+    (void)io::views::records<std::int16_t>(io::mapped_file(dir / "r.bin"), other).as_span();
+    FAIL("no error");
+  } catch (const io::io_error& e) {
+    CHECK(e.path() == (dir / "r.bin").string());
+  }
+  std::error_code ec;
+  CHECK(io::views::records<std::int16_t>(map, other).as_span(ec).empty());
+  CHECK(ec == io::errc::invalid_argument);
+}
+
+TEST_CASE("a partial record in an owned mapped file names the file") {
+  io_test::temp_dir dir;
+  io_test::write_text(dir / "odd.bin", std::string(7, 'x'));
+  try {
+    (void)io::views::records<std::uint16_t>(io::mapped_file(dir / "odd.bin"));
+    FAIL("no error");
+  } catch (const io::io_error& e) {
+    CHECK(e.code() == io::errc::unexpected_eof);
+    CHECK(e.path() == (dir / "odd.bin").string());
   }
 }
