@@ -161,7 +161,7 @@ TEST_CASE("a stream that forbids reading or writing is reported at once, both wa
   CHECK(ec == io::errc::not_writable);
 }
 
-TEST_CASE("close writes out and closes; later operations report closed, both ways") {
+TEST_CASE("close writes out and closes, later operations report closed, both ways") {
   io::memory_stream s;
   io::buffered_stream b(s, 16);
   io::write(b, "kept");

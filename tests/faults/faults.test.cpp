@@ -296,7 +296,7 @@ TEST_CASE("io::file positional and vectored calls with error_codes: reported, re
   CHECK(shorten.injected >= 4);
 }
 
-TEST_CASE("mapped files: a failing open, mmap or close is reported; otherwise every line is there") {
+TEST_CASE("mapped files: a failing open, mmap or close is reported, otherwise every line is there") {
   io_test::temp_dir dir;
   const auto path = dir / "mapped.txt";
   const std::string contents = text_lines(300);

@@ -239,7 +239,7 @@ TEST_CASE("reading a write-only file and writing a read-only one are reported bo
   CHECK(ec == io::errc::not_writable);
 }
 
-TEST_CASE("seek and tell use 64-bit positions; a negative position is an error both ways") {
+TEST_CASE("seek and tell use 64-bit positions, a negative position is an error both ways") {
   temp_dir dir;
   io::file f(dir / "f", "w+");
   io::write(f, "0123456789");
@@ -369,7 +369,7 @@ TEST_CASE("writing to /dev/full fails at write, both ways") {
   CHECK(ec == std::errc::no_space_on_device);
 }
 
-TEST_CASE("every operation after close reports closed, both ways; closing again is fine") {
+TEST_CASE("every operation after close reports closed, both ways, closing again is fine") {
   temp_dir dir;
   io::file f(dir / "f", "w+");
   f.close();

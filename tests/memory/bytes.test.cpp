@@ -144,7 +144,7 @@ TEST_CASE("every byte element type goes in and out of memory streams through mem
   round_trip_each(element_types{});
 }
 
-TEST_CASE("a string literal is written without its '\\0'; strings, views and pointers whole") {
+TEST_CASE("a string literal is written without its '\\0', strings, views and pointers whole") {
   io::memory_stream m;
   m.write("hello\n");
   io::write(m, "a\0b"); // the '\0's inside stay: only the terminator goes

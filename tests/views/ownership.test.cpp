@@ -76,7 +76,7 @@ TEST_CASE("for (line : io::open(path) | io::views::lines): the view owns the str
         std::vector<std::string>{"one", "two"});
 }
 
-TEST_CASE("a view over an rvalue std::string owns it; over an lvalue or a string_view it is borrowed") {
+TEST_CASE("a view over an rvalue std::string owns it, over an lvalue or a string_view it is borrowed") {
   auto owned = std::string("alpha\nbeta\n") | io::views::lines;
   auto moved = std::move(owned); // the string moves with the view, before any iteration
   CHECK(collect(moved) == std::vector<std::string>{"alpha", "beta"});
@@ -214,7 +214,7 @@ TEST_CASE("split, words, chunks and bytes also leave a stream right after their 
   CHECK(io::read_all<std::string>(raw) == "cdef");
 }
 
-TEST_CASE("two live views on one stream take turns from its position; a closed stream is an error both ways") {
+TEST_CASE("two live views on one stream take turns from its position, a closed stream is an error both ways") {
   io::memory_stream s("1\n2\n3\n4\n");
   auto a = s | io::views::lines;
   auto b = s | io::views::lines;
@@ -236,7 +236,7 @@ TEST_CASE("two live views on one stream take turns from its position; a closed s
   CHECK(ec == io::errc::closed);
 }
 
-TEST_CASE("keep_ends hands out lines with their terminators; max_length refuses a longer line, both ways") {
+TEST_CASE("keep_ends hands out lines with their terminators, max_length refuses a longer line, both ways") {
   CHECK(collect(std::string_view("a\nb\r\nc") | io::views::lines({.keep_ends = true})) ==
         std::vector<std::string>{"a\n", "b\r\n", "c"});
   CHECK(collect(std::string_view("a;b;") | io::views::split(";", {.keep_ends = true})) ==
