@@ -23,6 +23,8 @@ public:
     case errc::line_too_long: return "line too long";
     case errc::not_durable: return "new contents in place, but not durable: a crash may undo them";
     case errc::not_mappable: return "not a regular file of known size";
+    case errc::corrupt_data: return "corrupt compressed data";
+    case errc::trailing_garbage: return "trailing garbage after the compressed data";
     }
     return "unknown io error";
   }
