@@ -19,6 +19,10 @@ void expect(bool same) {
   if (!same) std::abort();
 }
 
+// Both paths stop at the first read past this many decoded bytes (they read in different sizes,
+// so the comparison below stops there too).
+constexpr std::size_t max_output = std::size_t{16} << 20;
+
 constexpr io::codec codecs[] = {io::codec::none, io::codec::gzip, io::codec::zlib,
                                 io::codec::zstd, io::codec::xz,   io::codec::bzip2};
 
@@ -32,7 +36,7 @@ std::string decode(std::span<const std::byte> bytes, std::optional<io::codec> fo
     if (ec || got.empty()) break;
     out.append(io::as_string_view(got));
     z.consume(got.size());
-    expect(out.size() < (std::size_t{64} << 20)); // a bomb would hit libFuzzer's limits first
+    if (out.size() > max_output) break; // a small input may decode to gigabytes: enough of it
   }
   return out;
 }
@@ -44,7 +48,10 @@ std::string decode_throwing(std::span<const std::byte> bytes, std::optional<io::
   std::string out;
   char buffer[777];
   try {
-    for (std::size_t n; (n = z.read(buffer)) != 0;) out.append(buffer, n);
+    for (std::size_t n; (n = z.read(buffer)) != 0;) {
+      out.append(buffer, n);
+      if (out.size() > max_output) break;
+    }
   } catch (const io::io_error& e) {
     ec = e.code();
   }
@@ -60,6 +67,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::error_code stored, thrown;
     const std::string a = decode(bytes, format, stored);
     const std::string b = decode_throwing(bytes, format, thrown);
+    if (a.size() > max_output || b.size() > max_output) {
+      expect(a.substr(0, max_output) == b.substr(0, max_output));
+      continue;
+    }
     expect(a == b);
     expect(stored == thrown);
     if (!format || *format == io::codec::none) {

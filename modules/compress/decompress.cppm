@@ -18,14 +18,15 @@ import :engine;
 export namespace io {
 
 /// The decoded bytes of `S` (a buffered_readable stream, owned, or a reference `T&` to one), in a
-/// buffer of its own: buffered_readable, so every view reads the decoded bytes in place. It
-/// detects the format from the first bytes (with the stream's `fill(n)` when it has one, so it
-/// works on pipes: nothing is seeked) unless one is forced, and passes anything else through
+/// buffer of its own: buffered_readable, so every view reads the decoded bytes in place. Unless a
+/// format is forced, it detects one from the first bytes with the stream's `fill(n)`, which io's
+/// buffered streams have (so pipes work: nothing is seeked; a stream with only `fill()` must hand
+/// out at least 6 bytes at its start and 4 after each member), and passes anything else through
 /// unchanged, as `zcat -f` does, without a copy. Every member of a multi-member gzip or bzip2
 /// file, every zstd frame and every xz stream is read; zeros after a gzip member are ignored, as
 /// GNU gzip ignores them. Corrupt data is errc::corrupt_data, data cut short errc::unexpected_eof
 /// and other bytes after a complete gzip, zlib or bzip2 stream errc::trailing_garbage, reported
-/// after every decoded byte before it was handed out; the error stays, and the message names the
+/// after every byte decoded before it was handed out; the error stays, and the message names the
 /// path and the compressed byte offset (compressed_offset()).
 template <class S>
   requires buffered_readable<std::remove_reference_t<S>>

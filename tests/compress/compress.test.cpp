@@ -380,6 +380,24 @@ TEST_CASE("decompress reads a pipe, without seeking, through read() too") {
   }
 }
 
+TEST_CASE("compress writes into a pipe that the tool reads") {
+  temp_dir dir;
+  const std::string data = make_data(700000, false, 16);
+  for (const tool& t : tools) {
+    CAPTURE(std::string(t.extension));
+    FILE* pipe = ::popen((std::string(t.decompress) + " > " + quoted(dir / "out")).c_str(), "w");
+    REQUIRE(pipe);
+    {
+      io::file f = io::file::from_native(fileno(pipe), io::open_flags::write, "pipe", false);
+      auto z = io::compress(f, t.format);
+      z.write(data);
+      z.finish();
+    }
+    CHECK(::pclose(pipe) == 0);
+    CHECK(read_text(dir / "out") == data);
+  }
+}
+
 TEST_CASE("lines over a decompressed file match the tool's, lvalue and rvalue sources") {
   temp_dir dir;
   const std::string data = make_data(1000000, false, 11);
