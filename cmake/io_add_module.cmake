@@ -1,11 +1,12 @@
 include(GNUInstallDirs)
 
 # io_add_module(<name> MODULE <module name> FILES <interface units...> [SOURCES <impl units...>]
-#               [DEPENDS <targets...>])
+#               [DEPENDS <targets...>] [LINKS <libraries...>])
 # Adds the library target io_<name> with the alias io::<name>, its interface units in a
-# CXX_MODULES file set, and public dependencies; installs it into the export set io-targets.
+# CXX_MODULES file set, public dependencies (modules) and private ones (libraries its
+# implementation units call); installs it into the export set io-targets.
 function(io_add_module name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "FILES;SOURCES;DEPENDS")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "FILES;SOURCES;DEPENDS;LINKS")
   set(target io_${name})
   add_library(${target})
   add_library(io::${name} ALIAS ${target})
@@ -13,7 +14,7 @@ function(io_add_module name)
     PUBLIC FILE_SET CXX_MODULES BASE_DIRS "${PROJECT_SOURCE_DIR}/modules" FILES ${arg_FILES}
     PRIVATE ${arg_SOURCES})
   target_compile_features(${target} PUBLIC cxx_std_20)
-  target_link_libraries(${target} PUBLIC ${arg_DEPENDS})
+  target_link_libraries(${target} PUBLIC ${arg_DEPENDS} PRIVATE ${arg_LINKS})
   set_target_properties(${target} PROPERTIES EXPORT_NAME ${name})
   if(IO_SANITIZE AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     # Coverage for the fuzzers (fuzz/) from io's own compiled code too, not only from the

@@ -5,7 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-600}
 cd "$root/build/dev/fuzz"
-for target in views memory_stream mode; do
+for target in views memory_stream mode decompress; do
   mkdir -p "corpus_$target"
   "./fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 "corpus_$target" "$root/fuzz/corpus/$target" 2>&1 |
     grep -E "stat::number_of_executed_units|ERROR|SUMMARY" | sed "s/^/$target: /"

@@ -3,3 +3,4 @@ export module io;
 export import io.core;
 export import io.memory;
 export import io.file;
+export import io.compress;

@@ -1,6 +1,7 @@
-// io-grep -F PATTERN [FILE...] — prints the lines holding a fixed string, with the output and exit
-// status of LC_ALL=C grep -F: 0 when a line matched, 1 when none did, 2 on an error. PATTERN may
-// hold several patterns, one per line. Lines come from io::views::split over a buffered file.
+// io-grep [-z] -F PATTERN [FILE...] — prints the lines holding a fixed string, with the output and
+// exit status of LC_ALL=C grep -F: 0 when a line matched, 1 when none did, 2 on an error. PATTERN
+// may hold several patterns, one per line. Lines come from io::views::split over a buffered file;
+// with -z, over its decompressed contents (gzip, zstd, xz, bzip2; others as they are), as zgrep.
 // A failing standard output is reported as GNU grep reports it: "io-grep: write error: ...", 2.
 #include <cstdio>
 #include <cstring>
@@ -41,6 +42,7 @@ struct output {
 struct search {
   std::vector<std::string> patterns;
   bool prefix = false;
+  bool decompress = false;
   output* out = nullptr;
 
   bool matches(std::string_view line) const {
@@ -51,7 +53,17 @@ struct search {
 
   // Returns whether a line matched; a read error goes to `ec`, a write error to `write_ec`.
   bool run(io::file& file, std::string_view name, std::error_code& ec, std::error_code& write_ec) const {
+    if (decompress) {
+      // The decoded bytes in a buffer as large as GNU grep's first one, scanned in place.
+      io::decompress_reader<io::buffered_reader<io::file&>> in(io::buffered_reader<io::file&>(file), first_block);
+      return scan(in, name, ec, write_ec);
+    }
     io::buffered_reader in(file, first_block);
+    return scan(in, name, ec, write_ec);
+  }
+
+  template <class S>
+  bool scan(S& in, std::string_view name, std::error_code& ec, std::error_code& write_ec) const {
     const std::span<const std::byte> head = in.fill(ec);
     if (ec) return false;
     bool binary = std::memchr(head.data(), 0, head.size()) != nullptr;
@@ -76,24 +88,26 @@ struct search {
 
 int run(int argc, char** argv) {
   std::vector<std::string_view> args;
-  bool fixed = false, options_done = false;
+  bool fixed = false, decompress = false, options_done = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (!options_done && arg == "--") options_done = true;
     else if (!options_done && arg == "-F") fixed = true;
+    else if (!options_done && arg == "-z") decompress = true;
     else if (!options_done && arg.size() > 1 && arg[0] == '-') {
       std::fprintf(stderr, "io-grep: unknown option '%.*s'\n", static_cast<int>(arg.size()), arg.data());
       return 2;
     } else args.push_back(arg);
   }
   if (!fixed || args.empty()) {
-    std::fprintf(stderr, "usage: io-grep -F PATTERN [FILE...]\n");
+    std::fprintf(stderr, "usage: io-grep [-z] -F PATTERN [FILE...]\n");
     return 2;
   }
 
   output out;
   search s;
   s.out = &out;
+  s.decompress = decompress;
   for (const std::string_view p : io::views::split(args[0], '\n')) s.patterns.emplace_back(p);
   if (s.patterns.empty()) s.patterns.emplace_back(); // "" matches every line
   std::vector<std::string_view> names(args.begin() + 1, args.end());

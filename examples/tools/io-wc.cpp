@@ -1,5 +1,6 @@
-// io-wc [-l] [-w] [-c] [FILE...] — GNU wc's counts and layout in the C locale, counted through
-// io::views::chunks. With no FILE, or with -, it reads standard input. Errors read as GNU wc's;
+// io-wc [-l] [-w] [-c] [-z] [FILE...] — GNU wc's counts and layout in the C locale, counted through
+// io::views::chunks. With no FILE, or with -, it reads standard input. With -z it counts the
+// decompressed contents (gzip, zstd, xz, bzip2; others as they are) through io::decompress. Errors read as GNU wc's;
 // a failing standard output does not stop the counting, and is reported last.
 #include <algorithm>
 #include <array>
@@ -47,19 +48,37 @@ std::uint64_t count_newlines(std::string_view text) {
   return total;
 }
 
+// Adds the counts of `text` to `total`; `in_word` carries a word across pieces.
+void tally(std::string_view text, bool want_words, bool& in_word, counts& total) {
+  total.bytes += text.size();
+  total.lines += count_newlines(text);
+  if (!want_words) return;
+  for (const char c : text) {
+    const kind k = kinds[static_cast<unsigned char>(c)];
+    if (k == kind::space) in_word = false;
+    else if (k == kind::printable && !in_word) in_word = true, ++total.words;
+  }
+}
+
 counts count(io::file& in, bool want_words, std::error_code& ec) {
   counts total;
   bool in_word = false;
-  for (const std::span<const std::byte> chunk : io::views::chunks(in, 256 * 1024, ec)) {
-    const std::string_view text = io::as_string_view(chunk);
-    total.bytes += text.size();
-    total.lines += count_newlines(text);
-    if (!want_words) continue;
-    for (const char c : text) {
-      const kind k = kinds[static_cast<unsigned char>(c)];
-      if (k == kind::space) in_word = false;
-      else if (k == kind::printable && !in_word) in_word = true, ++total.words;
-    }
+  for (const std::span<const std::byte> chunk : io::views::chunks(in, 256 * 1024, ec))
+    tally(io::as_string_view(chunk), want_words, in_word, total);
+  return total;
+}
+
+// The decompressed contents, counted in the decompressor's buffer; the bytes decoded before an
+// error (data cut short) are counted, as `zcat | wc` counts them.
+counts count_decompressed(io::file& in, bool want_words, std::error_code& ec) {
+  counts total;
+  bool in_word = false;
+  auto decoded = io::decompress(in);
+  for (;;) {
+    const std::span<const std::byte> bytes = decoded.fill(ec);
+    if (ec || bytes.empty()) break;
+    tally(io::as_string_view(bytes), want_words, in_word, total);
+    decoded.consume(bytes.size());
   }
   return total;
 }
@@ -72,7 +91,7 @@ struct operand {
 };
 
 int run(int argc, char** argv) {
-  bool lines = false, words = false, bytes = false, options_done = false;
+  bool lines = false, words = false, bytes = false, decompress = false, options_done = false;
   std::vector<operand> operands;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -83,8 +102,9 @@ int run(int argc, char** argv) {
         if (c == 'l') lines = true;
         else if (c == 'w') words = true;
         else if (c == 'c') bytes = true;
+        else if (c == 'z') decompress = true;
         else {
-          std::fprintf(stderr, "io-wc: invalid option -- '%c'\nusage: io-wc [-l] [-w] [-c] [FILE...]\n", c);
+          std::fprintf(stderr, "io-wc: invalid option -- '%c'\nusage: io-wc [-l] [-w] [-c] [-z] [FILE...]\n", c);
           return 1;
         }
       }
@@ -136,7 +156,7 @@ int run(int argc, char** argv) {
     const bool open_failed = static_cast<bool>(ec);
     io::file& in = op.name == "-" ? io::standard_input() : opened;
     counts c;
-    if (!open_failed) c = count(in, words, ec);
+    if (!open_failed) c = decompress ? count_decompressed(in, words, ec) : count(in, words, ec);
     if (ec) {
       std::fprintf(stderr, "io-wc: %s: %s\n", op.name.c_str(), ec.message().c_str());
       status = 1;

@@ -24,6 +24,8 @@ public:
     case errc::not_durable: return "new contents in place, but not durable: a crash may undo them";
     case errc::not_mappable: return "not a regular file of known size";
     case errc::misaligned: return "storage not aligned for the type";
+    case errc::corrupt_data: return "corrupt compressed data";
+    case errc::trailing_garbage: return "trailing garbage after the compressed data";
     }
     return "unknown io error";
   }

@@ -20,6 +20,8 @@ enum class errc {
   line_too_long,    ///< a line (or token) is longer than the maximum length asked for
   not_mappable,     ///< the file cannot be memory-mapped: not a regular file, or its size is unknown
   misaligned,       ///< bytes do not start at an address aligned for the type they are to be viewed as
+  corrupt_data,     ///< compressed data is corrupt: a bad header, block or checksum
+  trailing_garbage, ///< bytes that are no compressed data follow a complete compressed stream
 };
 
 /// The error category of io::errc, named "io".

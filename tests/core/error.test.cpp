@@ -43,7 +43,8 @@ TEST_CASE("every io::errc has its own message in the io category") {
   const io::errc all[] = {io::errc::closed,       io::errc::unexpected_eof,  io::errc::not_readable,
                           io::errc::not_writable, io::errc::not_seekable,    io::errc::invalid_argument,
                           io::errc::no_buffer_space, io::errc::not_durable, io::errc::line_too_long,
-                          io::errc::not_mappable, io::errc::misaligned};
+                          io::errc::not_mappable, io::errc::misaligned, io::errc::corrupt_data,
+                          io::errc::trailing_garbage};
   std::string previous;
   for (const io::errc e : all) {
     const std::error_code ec = e;

@@ -700,3 +700,77 @@ TEST_CASE("io::copy between buffered files from a pipe: after a write that fails
     CHECK(io_test::read_text(to_path) + io::read_all<std::string>(in) == contents);
   }
 }
+
+TEST_CASE("compressed writers: a write that fails at finish is reported with the path, both ways, and kept") {
+  io_test::temp_dir dir;
+  const auto path = dir / "out.gz";
+  for (const io::codec format : {io::codec::gzip, io::codec::zstd, io::codec::xz, io::codec::bzip2}) {
+    for (const bool use_error_code : {false, true}) {
+      CAPTURE(static_cast<int>(format));
+      CAPTURE(use_error_code);
+      // Small enough that nothing reaches the file before finish writes the trailer.
+      auto z = io::compress(io::open_writer(path, "w", 4096), format);
+      io::write(z, text_lines(20));
+      fault_plan full{.error = ENOSPC, .first = 1, .count = 1};
+      outcome result;
+      {
+        const armed_faults armed({"posix/io/rw/write"}, full);
+        result = either_way(use_error_code, [&](auto&... ec) { z.finish(ec...); });
+      }
+      CHECK(full.injected == 1);
+      CHECK(result.code == std::errc::no_space_on_device);
+      if (!use_error_code) CHECK(result.message == "cannot write '" + path.string() + "': No space left on device");
+      // The failure stays: finishing again reports it, with no fault armed.
+      const outcome again = either_way(use_error_code, [&](auto&... ec) { z.finish(ec...); });
+      CHECK(again.code == std::errc::no_space_on_device);
+    }
+  }
+}
+
+TEST_CASE("a compressed atomic_file: under any failing call the target holds the old file or all the new data") {
+  io_test::temp_dir dir;
+  const auto target = dir / "data.zst";
+  const std::string old_contents = "old, not even compressed";
+  const std::string new_contents = text_lines(3000);
+  const auto decoded = [&]() -> std::optional<std::string> {
+    std::error_code ec;
+    auto z = io::decompress(io::open_reader(target, ec));
+    std::string out;
+    for (;;) {
+      const auto bytes = z.fill(ec);
+      if (ec) return std::nullopt;
+      if (bytes.empty()) return out;
+      out.append(io::as_string_view(bytes));
+      z.consume(bytes.size());
+    }
+  };
+  for (const int error : {EIO, ENOSPC}) {
+    CAPTURE(error);
+    std::uint64_t kept_old = 0, got_new = 0;
+    const auto report = sweep(
+        io_test::error_points, error, 1,
+        [&]() -> std::optional<std::error_code> {
+          auto z = io::compress(io::atomic_file(target, 4096), io::codec::zstd);
+          io::write(z, new_contents);
+          z.finish();
+          z.inner().commit();
+          return std::nullopt;
+        },
+        [&](const outcome& result, const fault_plan& plan) {
+          INFO("fault at call ", plan.first, " (", plan.last_point, "): ", result.message);
+          const bool old = io_test::read_text(target) == old_contents;
+          const bool whole_new = !old && decoded() == new_contents;
+          CHECK((old || whole_new));
+          kept_old += old;
+          got_new += whole_new;
+          if (!result.code) CHECK(whole_new);
+          else if (result.code != io::errc::not_durable) CHECK(old);
+          for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+            if (entry.path().extension() == ".tmp") std::filesystem::remove(entry.path());
+        },
+        [&] { io_test::write_text(target, old_contents); });
+    CHECK(report.errors >= 1);
+    CHECK(kept_old >= 3);
+    CHECK(got_new >= 1);
+  }
+}
