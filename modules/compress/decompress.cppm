@@ -1,6 +1,7 @@
 // io.compress:decompress — io::decompress: the decoded bytes of a compressed stream, as a buffered stream.
 module;
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -58,6 +59,15 @@ public:
   void consume(std::size_t n) {
     if (phase_ == phase::plain) return take(n);
     begin_ += std::min(n, end_ - begin_);
+  }
+
+  /// The decoded bytes not consumed yet, without decoding more (empty when there are none): the
+  /// views look here at every line before they ask fill() for more.
+  std::span<const std::byte> buffered() const noexcept {
+    if (phase_ != phase::plain) return pending();
+    if constexpr (requires { { source_.buffered() } -> std::convertible_to<std::span<const std::byte>>; })
+      return source_.buffered();
+    else return {};
   }
 
   /// Reads decoded bytes into a prefix of `buffer`.

@@ -423,6 +423,28 @@ TEST_CASE("lines over a decompressed file match the tool's, lvalue and rvalue so
   CHECK(in_place >= lines * 9 / 10); // all but the lines that cross the buffer's end
 }
 
+TEST_CASE("lines over a decompressed stream: after a break, reading on gives the rest, every format") {
+  temp_dir dir;
+  const std::string data = make_data(300000, false, 12);
+  for (const auto& t : tools) {
+    CAPTURE(t.extension);
+    write_text(dir / "f", tool_compress(t, dir, data));
+    for (std::size_t k : {1, 2, 1000, 3000}) {
+      CAPTURE(k);
+      auto z = io::decompress(io::open(dir / "f"));
+      std::size_t n = 0;
+      std::size_t at = 0; // where the k-th line ends in the data
+      for (std::string_view line : z | io::views::lines) {
+        at += line.size() + 1;
+        if (++n == k) break;
+      }
+      // The view looked at the decoded bytes it had without decoding more at each line.
+      CHECK(z.buffered().size() <= decltype(z)::default_capacity);
+      CHECK(io::read_all<std::string>(z) == data.substr(std::min(at, data.size())));
+    }
+  }
+}
+
 TEST_CASE("the decompressor's errors from its stream name the stream's path, both ways") {
   temp_dir dir;
   std::error_code ec;

@@ -141,7 +141,7 @@ TEST_CASE("read errors in chunks and bytes throw, or end the range into the erro
 
   std::error_code ec;
   trickle_reader r1{.data = "abcdefgh", .step = 2, .fail_after = 5};
-  CHECK(collect_chunks(io::views::chunks(r1, 2, ec)) == std::vector<std::string>{"ab", "cd"});
+  CHECK(collect_chunks(io::views::chunks(r1, 2, ec)) == std::vector<std::string>{"ab", "cd", "e"});
   CHECK(ec == std::errc::io_error);
   trickle_reader r2{.data = "abcdefgh", .step = 2, .fail_after = 5};
   CHECK(collect_bytes(r2 | io::views::bytes(ec)) == "abcde");
@@ -149,6 +149,33 @@ TEST_CASE("read errors in chunks and bytes throw, or end the range into the erro
   io::buffered_reader b(r2, 4);
   CHECK(collect_chunks(b | io::views::chunks(3, ec)).empty());
   CHECK(ec == std::errc::io_error);
+}
+
+TEST_CASE("a chunk cut short by a read error is handed out, then the error ends the range, both ways") {
+  // The reader gives 5 bytes, then fails: nothing read before the error is dropped.
+  for (std::size_t size : {1, 2, 3, 4, 5, 6, 64}) {
+    CAPTURE(size);
+    std::vector<std::string> expected;
+    for (std::size_t at = 0; at < 5; at += size) expected.emplace_back(std::string_view("abcde").substr(at, size));
+    std::error_code ec;
+    trickle_reader r{.data = "abcdefgh", .step = 2, .fail_after = 5};
+    CHECK(collect_chunks(io::views::chunks(r, size, ec)) == expected);
+    CHECK(ec == std::errc::io_error);
+    trickle_reader t{.data = "abcdefgh", .step = 2, .fail_after = 5};
+    std::vector<std::string> seen;
+    CHECK_THROWS_AS(
+        [&] {
+          for (std::span<const std::byte> chunk : io::views::chunks(t, size))
+            seen.emplace_back(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+        }(),
+        std::system_error);
+    CHECK(seen == expected);
+    // Through a buffer of 4 bytes: the same chunks.
+    trickle_reader u{.data = "abcdefgh", .step = 2, .fail_after = 5};
+    io::buffered_reader b(u, 4);
+    CHECK(collect_chunks(io::views::chunks(b, size, ec)) == expected);
+    CHECK(ec == std::errc::io_error);
+  }
 }
 
 TEST_CASE("chunks over memory: any size n >= 1 gives ceil(size / n) chunks, one for n near SIZE_MAX") {

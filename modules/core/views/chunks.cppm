@@ -2,6 +2,7 @@
 module;
 #include <algorithm>
 #include <cstddef>
+#include <exception>
 #include <iterator>
 #include <memory>
 #include <new>
@@ -126,7 +127,9 @@ struct chunk_state {
   aligned_buffer own;
   std::span<const std::byte> current;
   bool done;
-  std::size_t live = 0; // iterators alive
+  bool failed_after = false;  // the current chunk was cut short by an error, kept in `thrown` or `ec`
+  std::exception_ptr thrown;  // that error, when it was thrown
+  std::size_t live = 0;       // iterators alive
 
   // The view's buffer, allocated on first use; empty after an allocation failure reported
   // through ec (with no ec, std::bad_alloc propagates).
@@ -147,6 +150,12 @@ struct chunk_state {
   }
 
   inline void advance() {
+    if (failed_after) { // the chunk before was cut short by an error, which ends the range now
+      done = true;
+      current = {};
+      if (thrown) std::rethrow_exception(std::exchange(thrown, nullptr));
+      return;
+    }
     std::size_t n = 0;
     stream_type& s = stream.get();
     if constexpr (buffered_readable<stream_type>) {
@@ -162,23 +171,49 @@ struct chunk_state {
         input.consume(size); // the bytes stay in the buffer until the next read
         return;
       }
-      const std::span<std::byte> out = own_buffer();
-      if (!out.empty()) n = input.read_full(out);
+      n = gather(own_buffer(), [&](std::span<std::byte> rest) {
+        const std::span<const std::byte> available = input.fill();
+        const std::size_t k = std::min(available.size(), rest.size());
+        std::copy_n(available.data(), k, rest.data());
+        input.consume(k);
+        return k;
+      });
     } else {
       // Straight into the view's buffer, gathering short reads.
-      const std::span<std::byte> out = own_buffer();
-      while (!out.empty() && n < size) {
-        const std::size_t got = ec ? detail::read(s, out.subspan(n), *ec) : s.read(out.subspan(n));
-        if (got == 0 || (ec && *ec)) break;
-        n += got;
-      }
+      n = gather(own_buffer(), [&](std::span<std::byte> rest) { return ec ? detail::read(s, rest, *ec) : s.read(rest); });
     }
-    if (n == 0 || (ec && *ec)) {
+    if (n == 0) {
       done = true;
       current = {};
       return;
     }
     current = std::span<const std::byte>(own.get(), n);
+  }
+
+  // Fills `out` with calls to `step` (a count; 0 at the end) until it is full. An error midway,
+  // thrown or left in `ec`, after some bytes came: they are handed out as a shorter chunk and the
+  // error ends the range at the next increment, so that nothing read is dropped.
+  template <class Step>
+  std::size_t gather(std::span<std::byte> out, Step step) {
+    std::size_t n = 0;
+    while (n < out.size()) {
+      std::size_t got = 0;
+      try {
+        got = step(out.subspan(n));
+      } catch (...) {
+        if (n == 0) throw;
+        thrown = std::current_exception();
+        failed_after = true;
+        break;
+      }
+      if (ec != nullptr && *ec) {
+        failed_after = n != 0;
+        break;
+      }
+      if (got == 0) break;
+      n += got;
+    }
+    return n;
   }
 };
 
