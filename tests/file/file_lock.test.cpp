@@ -229,7 +229,7 @@ TEST_CASE("a lock survives another descriptor of the same file being opened and 
   CHECK(lock.owns_lock());
 }
 
-TEST_CASE("two io::files of one path exclude each other within one process; locks through one file are one owner's") {
+TEST_CASE("two io::files of one path exclude each other within one process, while locks through one file are one owner's") {
   temp_dir dir;
   const auto path = dir / "data";
   write_text(path, "x");

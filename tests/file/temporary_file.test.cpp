@@ -9,6 +9,7 @@
 #include <iterator>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <system_error>
 
@@ -292,4 +293,17 @@ TEST_CASE("a moved named_temporary_file is removed once, by its last owner") {
     CHECK(entries(dir.path()) == 1);
   }
   CHECK(entries(dir.path()) == 0);
+}
+
+TEST_CASE("named_temporary_file's file can be buffered by reference, and flushed before persist") {
+  temp_dir dir;
+  io::named_temporary_file t(dir.path());
+  {
+    io::buffered_stream<io::file&> buffered(t.file());
+    io::write(buffered, "buffered ");
+    io::write(buffered, "writes");
+    buffered.flush();
+  }
+  t.persist(dir / "kept");
+  CHECK(read_text(dir / "kept") == "buffered writes");
 }
