@@ -63,6 +63,17 @@ bool someone_waits(const std::filesystem::path& path) {
   return false;
 }
 
+// Waits until `child` is blocked waiting for a lock on `path`; false when it exited instead.
+bool blocked_in_lock(const std::filesystem::path& path, pid_t child) {
+  REQUIRE(std::ifstream("/proc/locks").is_open());
+  while (!someone_waits(path)) {
+    int status = 0;
+    if (::waitpid(child, &status, WNOHANG) == child) return false;
+    ::usleep(1000);
+  }
+  return true;
+}
+
 } // namespace
 
 TEST_CASE("an exclusive lock keeps other processes from every lock until it is released") {
@@ -145,7 +156,7 @@ TEST_CASE("lock() waits until the other process unlocks") {
     ::_exit(0);
   }
   ::close(fds[1]);
-  while (!someone_waits(path)) ::usleep(1000); // the child is blocked in lock()
+  REQUIRE(blocked_in_lock(path, child));
   lock.unlock();
   char got = 0;
   CHECK(::read(fds[0], &got, 1) == 1);
@@ -186,7 +197,7 @@ TEST_CASE("a waiting lock() interrupted by a signal goes on waiting") {
     ::_exit(0);
   }
   ::close(fds[1]);
-  while (!someone_waits(path)) ::usleep(1000);
+  REQUIRE(blocked_in_lock(path, child));
   REQUIRE(::kill(child, SIGUSR1) == 0);
   // A few more while it waits: each makes fcntl fail with EINTR, which lock() must retry.
   for (int i = 0; i < 5; ++i) {
