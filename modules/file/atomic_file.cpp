@@ -1,9 +1,7 @@
 // io.file:atomic_file — temporary files, ownership and permissions, fsync, rename and directory fsync.
 module;
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -22,22 +20,10 @@ namespace {
 
 std::error_code last_error() noexcept { return {errno, std::system_category()}; }
 
-// A number for a temporary file's name, different at each call and in each process. Not
-// std::random_device: it may open /dev/urandom, which can fail (and throw) where this cannot.
-std::uint64_t name_number() noexcept {
-  static std::atomic<std::uint64_t> counter{0};
-  std::uint64_t x = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
-                    (static_cast<std::uint64_t>(::getpid()) << 40) ^ (counter.fetch_add(1) * 0x9e3779b97f4a7c15u);
-  // splitmix64's finalizer spreads the bits.
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-  return (x ^ (x >> 31)) & 0xffffffffu;
-}
-
 // `.<name>.<number>.tmp`, with <name> cut so that the whole is at most `limit` bytes: a target
 // whose name is near the file system's limit (255 bytes) still gets a temporary.
 std::string temporary_name(const std::string& name, std::size_t limit) {
-  const std::string suffix = "." + std::to_string(name_number()) + ".tmp";
+  const std::string suffix = "." + std::to_string(detail::temporary_name_number()) + ".tmp";
   std::string stem = name;
   if (1 + stem.size() + suffix.size() > limit) stem.resize(limit > 1 + suffix.size() ? limit - 1 - suffix.size() : 0);
   return "." + stem + suffix;

@@ -1,5 +1,6 @@
 // io.file — files: Python's open modes, buffered file streams, positional and vectored I/O,
-// memory maps, atomic replacement, the standard streams, kernel copies and whole files.
+// memory maps, atomic replacement, temporary files, file locks, the standard streams, kernel
+// copies and whole files.
 export module io.file;
 export import io.core;
 export import :mode;
@@ -10,3 +11,5 @@ export import :mapped_file;
 export import :atomic_file;
 export import :copy;
 export import :whole_file;
+export import :temporary_file;
+export import :file_lock;

@@ -22,6 +22,8 @@
 #include "../support.hpp"
 #include "injector.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 import io;
@@ -773,4 +775,61 @@ TEST_CASE("a compressed atomic_file: under any failing call the target holds the
     CHECK(kept_old >= 3);
     CHECK(got_new >= 1);
   }
+}
+
+TEST_CASE("temporary_file: without O_TMPFILE support it creates a file under a random name and unlinks it at once") {
+  // EOPNOTSUPP is a file system without O_TMPFILE, EISDIR a kernel older than 3.11.
+  io_test::temp_dir dir;
+  for (const int error : {EOPNOTSUPP, EISDIR}) {
+    CAPTURE(error);
+    fault_plan unsupported{.error = error, .first = 1, .count = 1};
+    std::optional<io::file> f;
+    {
+      const armed_faults armed({"posix/io/oc/open"}, unsupported);
+      f.emplace(io::temporary_file(dir.path()));
+    }
+    CHECK(unsupported.injected == 1);
+    REQUIRE(f->is_open());
+    CHECK(std::filesystem::is_empty(dir.path()));
+    const std::string target = std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(f->native_handle())).string();
+    CHECK(target.starts_with(dir.path().string() + "/tmp"));
+    CHECK(target.ends_with(" (deleted)"));
+    struct stat info {};
+    REQUIRE(::fstat(f->native_handle(), &info) == 0);
+    CHECK((info.st_mode & 07777) == 0600);
+    CHECK((::fcntl(f->native_handle(), F_GETFD) & FD_CLOEXEC) != 0);
+    io::write(*f, "spilled");
+    f->seek(0);
+    std::string back(7, '\0');
+    CHECK(f->read(std::as_writable_bytes(std::span(back))) == 7);
+    CHECK(back == "spilled");
+  }
+}
+
+TEST_CASE("temporary_file: any other failure of O_TMPFILE is reported, both ways, with no fallback") {
+  io_test::temp_dir dir;
+  for (const bool use_error_code : {false, true}) {
+    fault_plan denied{.error = EACCES, .first = 1, .count = 1};
+    const armed_faults armed({"posix/io/oc/open"}, denied);
+    const outcome result = either_way(use_error_code, [&](auto&... ec) { (void)io::temporary_file(dir.path(), ec...); });
+    CHECK(result.code == std::errc::permission_denied);
+    CHECK(result.message ==
+          (use_error_code ? "" : "cannot create a temporary file in '" + dir.path().string() + "': Permission denied"));
+    CHECK(denied.injected == 1);
+  }
+  CHECK(std::filesystem::is_empty(dir.path()));
+}
+
+TEST_CASE("temporary_file: an unlink that fails after the fallback's create is reported and leaves nothing behind") {
+  io_test::temp_dir dir;
+  for (const bool use_error_code : {false, true}) {
+    fault_plan unsupported{.error = EOPNOTSUPP, .first = 1, .count = 1};
+    fault_plan unlink_fails{.error = EIO, .first = 1, .count = 1};
+    const armed_faults armed({"posix/io/oc/open"}, unsupported);
+    const armed_faults armed_unlink({"posix/io/dir/unlink"}, unlink_fails);
+    const outcome result = either_way(use_error_code, [&](auto&... ec) { (void)io::temporary_file(dir.path(), ec...); });
+    CHECK(result.code == std::errc::io_error);
+    CHECK(unlink_fails.injected == 1);
+  }
+  CHECK(std::filesystem::is_empty(dir.path()));
 }
