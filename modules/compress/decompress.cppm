@@ -55,6 +55,19 @@ public:
     return fill_impl(ec);
   }
 
+  /// At least `n` decoded bytes (fewer only at the end or after an error), decoding until there
+  /// are, without consuming them: to sniff what the compressed data holds (a tar header in a .gz).
+  /// More than the buffer's capacity is errc::no_buffer_space.
+  std::span<const std::byte> fill(std::size_t n) {
+    detail::throw_errors sink;
+    return fill_impl(n, sink);
+  }
+  /// As fill(n), reporting errors through `ec`.
+  std::span<const std::byte> fill(std::size_t n, std::error_code& ec) noexcept {
+    ec.clear();
+    return fill_impl(n, ec);
+  }
+
   /// Marks `n` bytes returned by fill() as read.
   void consume(std::size_t n) {
     if (phase_ == phase::plain) return take(n);
@@ -158,6 +171,40 @@ private:
     consumed_ += n;
   }
 
+  // At least `n` pending bytes: the pending ones moved to the front of the buffer, and the
+  // decoder's output appended after them until there are enough or the data ends.
+  template <class Sink>
+  std::span<const std::byte> fill_impl(std::size_t n, Sink& sink) {
+    if (end_ - begin_ >= n) return pending();
+    if (n > buffer_.capacity()) {
+      detail::report(sink, errc::no_buffer_space, "peek {}: more decoded bytes than the buffer holds",
+                     detail::path_of(source_));
+      return pending();
+    }
+    if (phase_ == phase::start) {
+      fill_impl(sink); // detects the format, and decodes the first bytes
+      if (detail::failed(sink) || end_ - begin_ >= n) return pending();
+    }
+    if (phase_ == phase::plain) return look(n, sink);
+    if (begin_ != 0) {
+      std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    while (end_ < n) {
+      const std::size_t kept = end_;
+      base_ = begin_ = kept; // fill_impl decodes after the kept bytes
+      const std::span<const std::byte> more = fill_impl(sink);
+      base_ = 0;
+      begin_ = 0;
+      if (more.empty()) {
+        end_ = kept;
+        break;
+      }
+    }
+    return pending();
+  }
+
   template <class Sink>
   std::span<const std::byte> fill_impl(Sink& sink) {
     if (begin_ != end_) return pending();
@@ -225,28 +272,28 @@ private:
       case phase::member: {
         const std::span<const std::byte> in = detail::fill(source_, sink);
         if (detail::failed(sink)) return {};
-        const std::span<std::byte> out(buffer_.data(), buffer_.capacity());
+        const std::span<std::byte> out(buffer_.data() + base_, buffer_.capacity() - base_);
         // An empty fill is the end of the input: the decoder flushes what it holds, then the
         // member must be complete.
         const detail::codec_step step = decoder_.run(in, out, in.empty());
         take(step.consumed);
-        begin_ = 0;
-        end_ = step.produced;
+        begin_ = base_;
+        end_ = base_ + step.produced;
         if (step.error) {
           // The bytes decoded before the error are handed out first; the error comes next.
           error_ = step.error;
           phase_ = phase::end;
-          if (end_ != 0) return pending();
+          if (end_ != base_) return pending();
           report_kept(sink);
           return {};
         }
         if (step.done) {
           // An xz decoder reads every stream itself and ends only at the end of the input.
           phase_ = *codec_ == codec::xz ? phase::end : phase::between;
-        } else if (in.empty() && end_ == 0) {
+        } else if (in.empty() && end_ == base_) {
           return fail(sink, errc::unexpected_eof), pending();
         }
-        if (end_ != 0) return pending();
+        if (end_ != base_) return pending();
         if (!step.done && step.consumed == 0 && !in.empty()) {
           // No progress with input and room for output: the library refuses the data.
           return fail(sink, errc::corrupt_data), pending();
@@ -265,6 +312,7 @@ private:
   detail::decoder decoder_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
+  std::size_t base_ = 0; // where the decoder writes in the buffer: after bytes fill(n) keeps
   std::uint64_t consumed_ = 0;
   std::error_code error_;
   phase phase_ = phase::start;

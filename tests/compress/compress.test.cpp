@@ -445,6 +445,37 @@ TEST_CASE("lines over a decompressed stream: after a break, reading on gives the
   }
 }
 
+TEST_CASE("fill(n) and io::peek show at least n decoded bytes without consuming them, across members, every format") {
+  temp_dir dir;
+  const std::string data = make_data(20000, false, 13);
+  std::mt19937 rng(14);
+  for (const auto& t : tools) {
+    CAPTURE(t.extension);
+    // Two members (frames, streams) one after the other.
+    const std::string packed = tool_compress(t, dir, data.substr(0, 7000)) + tool_compress(t, dir, data.substr(7000));
+    for (std::size_t capacity : {1, 2, 7, 64, 4096}) {
+      CAPTURE(capacity);
+      io::decompress_reader<io::memory_stream> z(io::memory_stream(packed), capacity);
+      std::size_t at = 0;
+      while (at < data.size()) {
+        const std::size_t n = 1 + rng() % capacity;
+        const std::span<const std::byte> seen = rng() % 2 ? z.fill(n) : io::peek(z, n);
+        REQUIRE(seen.size() >= std::min(n, data.size() - at));
+        REQUIRE(std::string_view(reinterpret_cast<const char*>(seen.data()), seen.size()) ==
+                std::string_view(data).substr(at, seen.size()));
+        const std::size_t k = std::min<std::size_t>(seen.size(), rng() % (n + 1));
+        z.consume(k);
+        at += k;
+      }
+      CHECK(z.fill(1).empty());
+      std::error_code ec;
+      CHECK(z.fill(capacity + 1, ec).empty());
+      CHECK(ec == io::errc::no_buffer_space);
+      CHECK_THROWS_AS(z.fill(capacity + 1), io::io_error);
+    }
+  }
+}
+
 TEST_CASE("the decompressor's errors from its stream name the stream's path, both ways") {
   temp_dir dir;
   std::error_code ec;
