@@ -2,7 +2,7 @@
 # bootstrap.sh — install everything io needs to build and test, idempotently.
 #
 # Debian packages (clang-19, clang-22 + libc++, range-v3, doctest, Google Benchmark, libfiu,
-# sanitizer runtimes, the zlib, zstd, xz and bzip2 libraries and tools, gnuplot for the benchmark
+# sanitizer runtimes, the zlib, zstd, xz and bzip2 libraries and tools, ISA-L (fast gzip decoding), gnuplot for the benchmark
 # chart) go in with apt-get, as root or through sudo; CMake 4.3.1 and Ninja 1.13.2 are pinned npm
 # packages installed into .tools/ (ignored by git). A second run only checks.
 set -euo pipefail
@@ -15,7 +15,7 @@ packages=(
   clang-22 clang-tools-22 libc++-22-dev libc++abi-22-dev
   librange-v3-dev doctest-dev libbenchmark-dev
   libfiu-dev fiu-utils
-  zlib1g-dev libzstd-dev liblzma-dev libbz2-dev
+  zlib1g-dev libzstd-dev liblzma-dev libbz2-dev libisal-dev
   gzip zstd xz-utils bzip2
   python3 gnuplot-nox
 )

@@ -34,8 +34,9 @@ template <class S>
 class decompress_reader : public bytes_interface<decompress_reader<S>> {
 public:
   using bytes_interface<decompress_reader>::read;
-  /// The size of the buffer of decoded bytes: 64 KiB.
-  static constexpr std::size_t default_capacity = 64 * 1024;
+  /// The size of the buffer of decoded bytes: 256 KiB, above zstd's block size (128 KiB), so
+  /// that libzstd decodes straight into it instead of through a buffer of its own.
+  static constexpr std::size_t default_capacity = 256 * 1024;
 
   /// Decodes `source` (an lvalue is referenced, an rvalue moved in), detecting its format.
   explicit decompress_reader(S&& source, std::size_t capacity = default_capacity)
