@@ -13,6 +13,7 @@ module;
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <unistd.h>
 module io.file;
 
@@ -21,10 +22,15 @@ namespace io {
 namespace detail {
 
 // Not std::random_device: it may open /dev/urandom, which can fail (and throw) where this cannot.
+// The kernel's random bytes (getrandom, which needs no file) make the name unpredictable; where
+// they are not available yet (early boot) the clock, the process and a counter still make it unique.
 std::uint64_t temporary_name_number() noexcept {
   static std::atomic<std::uint64_t> counter{0};
+  std::uint64_t random = 0;
+  if (::getrandom(&random, sizeof random, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof random)) random = 0;
   std::uint64_t x = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
-                    (static_cast<std::uint64_t>(::getpid()) << 40) ^ (counter.fetch_add(1) * 0x9e3779b97f4a7c15u);
+                    (static_cast<std::uint64_t>(::getpid()) << 40) ^ (counter.fetch_add(1) * 0x9e3779b97f4a7c15u) ^
+                    random;
   // splitmix64's finalizer spreads the bits.
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
