@@ -60,26 +60,15 @@ void tally(std::string_view text, bool want_words, bool& in_word, counts& total)
   }
 }
 
-counts count(io::file& in, bool want_words, std::error_code& ec) {
+// Counts a file, or the decompressed contents of one (io::decompress hands out its buffer of
+// 256 KiB, so the chunks point into it). A read error ends the chunks after the bytes read before
+// it, which are counted, as `zcat | wc` counts them.
+template <class S>
+counts count(S& in, bool want_words, std::error_code& ec) {
   counts total;
   bool in_word = false;
   for (const std::span<const std::byte> chunk : io::views::chunks(in, 256 * 1024, ec))
     tally(io::as_string_view(chunk), want_words, in_word, total);
-  return total;
-}
-
-// The decompressed contents, counted in the decompressor's buffer; the bytes decoded before an
-// error (data cut short) are counted, as `zcat | wc` counts them.
-counts count_decompressed(io::file& in, bool want_words, std::error_code& ec) {
-  counts total;
-  bool in_word = false;
-  auto decoded = io::decompress(in);
-  for (;;) {
-    const std::span<const std::byte> bytes = decoded.fill(ec);
-    if (ec || bytes.empty()) break;
-    tally(io::as_string_view(bytes), want_words, in_word, total);
-    decoded.consume(bytes.size());
-  }
   return total;
 }
 
@@ -156,7 +145,12 @@ int run(int argc, char** argv) {
     const bool open_failed = static_cast<bool>(ec);
     io::file& in = op.name == "-" ? io::standard_input() : opened;
     counts c;
-    if (!open_failed) c = decompress ? count_decompressed(in, words, ec) : count(in, words, ec);
+    if (!open_failed && decompress) {
+      auto decoded = io::decompress(in);
+      c = count(decoded, words, ec);
+    } else if (!open_failed) {
+      c = count(in, words, ec);
+    }
     if (ec) {
       std::fprintf(stderr, "io-wc: %s: %s\n", op.name.c_str(), ec.message().c_str());
       status = 1;
