@@ -41,6 +41,18 @@ struct user_stream {
   }
 };
 
+// Up to `lines` lines of up to `length` letters ended by "\n" or "\r\n", and half the time an
+// unterminated "tail".
+std::string random_lines(std::mt19937& rng, unsigned lines, unsigned length) {
+  std::string text;
+  for (int i = static_cast<int>(rng() % lines); i > 0; --i) {
+    text += std::string(rng() % length, static_cast<char>('a' + rng() % 3));
+    text += rng() % 4 == 0 ? "\r\n" : "\n";
+  }
+  if (rng() % 2 == 0) text += "tail";
+  return text;
+}
+
 // What follows the first `k` lines of `text` (Python: for line in f: ...break; f.read()).
 std::string after_lines(std::string_view text, std::size_t k) {
   std::size_t at = 0;
@@ -90,12 +102,7 @@ TEST_CASE("after a break, the stream is right after the last line handed out: ev
   std::mt19937 rng(12);
   temp_dir dir;
   for (int round = 0; round < 40; ++round) {
-    std::string text;
-    for (int i = static_cast<int>(rng() % 12); i > 0; --i) {
-      text += std::string(rng() % 14, static_cast<char>('a' + rng() % 3));
-      text += rng() % 4 == 0 ? "\r\n" : "\n";
-    }
-    if (rng() % 2 == 0) text += "tail";
+    const std::string text = random_lines(rng, 12, 14);
     write_text(dir / "f", text);
     const std::size_t k = 1 + rng() % 6; // break after the k-th line
     CAPTURE(text);
@@ -130,12 +137,7 @@ TEST_CASE("a read from the stream between lines: the next line starts where the 
   std::mt19937 rng(31);
   temp_dir dir;
   for (int round = 0; round < 40; ++round) {
-    std::string text;
-    for (int i = static_cast<int>(rng() % 14); i > 0; --i) {
-      text += std::string(rng() % 20, static_cast<char>('a' + rng() % 3));
-      text += rng() % 4 == 0 ? "\r\n" : "\n";
-    }
-    if (rng() % 2 == 0) text += "tail";
+    const std::string text = random_lines(rng, 14, 20);
     write_text(dir / "f", text);
     // The reference: after the i-th line, i % 4 bytes are read straight from the stream.
     std::vector<std::string> expected;
