@@ -4,3 +4,4 @@ export import io.core;
 export import io.memory;
 export import io.file;
 export import io.compress;
+export import io.text;

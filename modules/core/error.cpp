@@ -26,6 +26,9 @@ public:
     case errc::misaligned: return "storage not aligned for the type";
     case errc::corrupt_data: return "corrupt compressed data";
     case errc::trailing_garbage: return "trailing garbage after the compressed data";
+    case errc::invalid_text: return "invalid text in the encoding";
+    case errc::unknown_encoding: return "unknown encoding";
+    case errc::unencodable: return "character not representable in the encoding";
     }
     return "unknown io error";
   }

@@ -22,6 +22,9 @@ enum class errc {
   misaligned,       ///< bytes do not start at an address aligned for the type they are to be viewed as
   corrupt_data,     ///< compressed data is corrupt: a bad header, block or checksum
   trailing_garbage, ///< bytes that are no compressed data follow a complete compressed stream
+  invalid_text,     ///< bytes that are not valid in the text's encoding (errors=strict)
+  unknown_encoding, ///< an encoding name that neither io nor iconv knows
+  unencodable,      ///< a character the target encoding cannot represent (errors=strict)
 };
 
 /// The error category of io::errc, named "io".

@@ -44,7 +44,8 @@ TEST_CASE("every io::errc has its own message in the io category") {
                           io::errc::not_writable, io::errc::not_seekable,    io::errc::invalid_argument,
                           io::errc::no_buffer_space, io::errc::not_durable, io::errc::line_too_long,
                           io::errc::not_mappable, io::errc::misaligned, io::errc::corrupt_data,
-                          io::errc::trailing_garbage};
+                          io::errc::trailing_garbage, io::errc::invalid_text, io::errc::unknown_encoding,
+                          io::errc::unencodable};
   std::string previous;
   for (const io::errc e : all) {
     const std::error_code ec = e;
