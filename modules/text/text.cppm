@@ -5,3 +5,5 @@
 export module io.text;
 export import io.core;
 export import :options;
+export import :encoding; // io::detail's codecs, for io.text's own adapters
+export import :text_writer;
