@@ -122,13 +122,14 @@ std::string_view python_name(encoding_kind kind) noexcept {
   return {};
 }
 
-// Opens an iconv conversion, trying `name` as given, then with '_' and '-' swapped either way
-// (Python writes "shift_jis", iconv knows "SHIFT-JIS" and "SHIFT_JIS"). Returns the name that
-// worked, or an empty string with `ec` set.
+// Opens an iconv conversion, trying `name` as given, then with '_' and '-' swapped either way,
+// then without them (Python writes "euc_jp" and "iso2022_jp", iconv knows "EUC-JP" and
+// "ISO2022JP"). Returns the name that worked, or an empty string with `ec` set.
 std::string open_iconv(std::string_view name, bool to_utf8, iconv_t& cd, std::error_code& ec) {
-  std::string tried[3] = {std::string(name), std::string(name), std::string(name)};
+  std::string tried[4] = {std::string(name), std::string(name), std::string(name), std::string(name)};
   std::replace(tried[1].begin(), tried[1].end(), '_', '-');
   std::replace(tried[2].begin(), tried[2].end(), '-', '_');
+  std::erase_if(tried[3], [](char c) { return c == '-' || c == '_' || c == ' '; });
   for (const std::string& n : tried) {
     if (n.empty() || n.find('/') != std::string::npos) break; // "X//TRANSLIT" asks iconv for more than a name
     cd = to_utf8 ? iconv_open("UTF-8", n.c_str()) : iconv_open(n.c_str(), "UTF-8");

@@ -3,7 +3,7 @@
 
 Usage: encodings_parity.py REPLAY [ROUNDS [SEED]]
 For each encoding below (io's own: utf-8, utf-8-sig, latin-1, ascii, cp1252, utf-16, utf-16-le,
-utf-16-be; through iconv: koi8-r, iso8859-3) and each errors mode (strict, replace, ignore,
+utf-16-be; through iconv: koi8-r, iso8859-3, and for encoding only iso2022_jp) and each errors mode (strict, replace, ignore,
 backslash_replace):
 - decoding: random bytes (text of the encoding, then damaged: bytes flipped, cut, inserted, BOMs
   and lone surrogates for UTF-16) decoded by io::detail::text_decoder (tests/text/encodings_replay.cpp)
@@ -21,9 +21,12 @@ byte, unless a character before it cannot be encoded).
 Where io follows `bytes.decode` rather than CPython's incremental decoders, this script says so:
 - "utf-8-sig": UnicodeDecodeError.start counts from after a BOM; io counts from the first byte
   (3 more). (CPython's incremental decoder also drops a final "EF BB" that bytes.decode replaces.)
+- A stateful encoding (ISO-2022-JP) returns to its initial state at the end of the text in io, as
+  str.encode does; CPython's TextIOWrapper never writes those bytes (not even at close).
 - "utf-16" without a BOM: bytes.decode reads little-endian (the native order here), as io does;
   CPython's incremental decoder, hence TextIOWrapper, raises "UTF-16 stream does not start with BOM".
 """
+import codecs
 import io
 import random
 import subprocess
@@ -33,11 +36,14 @@ ERRORS = {"strict": "strict", "replace": "replace", "ignore": "ignore", "backsla
 NEWLINES = {"universal": None, "recognize": "", "lf": "\n", "cr": "\r", "crlf": "\r\n"}
 ENCODINGS = ["utf-8", "utf-8-sig", "latin-1", "ascii", "cp1252", "utf-16", "utf-16-le", "utf-16-be",
              "koi8-r", "iso8859-3"]
+# Encoded only: a stateful encoding (iconv's shift sequences, and the return to ASCII at the end).
+# CPython's and glibc's ISO-2022-JP decoders delimit invalid sequences differently.
+ENCODE_ONLY = ["iso2022_jp"]
 
 # Characters to draw text from: ASCII with line ends, Latin-1, cp1252's extra characters and the
 # ones it lacks, Cyrillic (KOI8-R), Maltese (ISO 8859-3), Greek, CJK, astral, U+FEFF, U+FFFD.
 POOL = ("abcXYZ019 \t\n\n\r\r\n\\?" + "\x00\x7f\x80\x81\x9f\xa0\xe9\xff" + "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ" +
-        "жЖщЩё" + "ĦħĊċĠġŻż" + "αβΩ" + "中文字" + "\U0001F600\U00010000\U0010FFFF" + "\ufeff\ufffd\uffff")
+        "жЖщЩё" + "ĦħĊċĠġŻż" + "αβΩ" + "中文字日本あアｱ" + "\U0001F600\U00010000\U0010FFFF" + "\ufeff\ufffd\uffff")
 
 
 def random_text(rng):
@@ -105,6 +111,16 @@ def encodable(c, encoding):
         return False
 
 
+def final_bytes(text, encoding, errors, newline):
+    """What an encoder writes at the end (a stateful encoding's return to its initial state):
+    io writes it when the text ends, as str.encode does; CPython's TextIOWrapper never does."""
+    encoder = codecs.getincrementalencoder(encoding)(ERRORS[errors])
+    if NEWLINES[newline] in ("\r", "\r\n"):
+        text = text.replace("\n", NEWLINES[newline])
+    encoder.encode(text)
+    return encoder.encode("", final=True)
+
+
 def expected_encode(data, encoding, errors, newline):
     try:
         text, bad = data.decode("utf-8", ERRORS[errors]), None
@@ -119,7 +135,7 @@ def expected_encode(data, encoding, errors, newline):
         return "error unencodable %d %s" % (offset, written(text[:first], encoding, errors, newline).hex() or "-")
     if bad is not None:
         return "error invalid_text %d %s" % (bad, out.hex() or "-")
-    return "ok " + (out.hex() or "-")
+    return "ok " + ((out + final_bytes(text, encoding, errors, newline)).hex() or "-")
 
 
 def main():
@@ -128,11 +144,11 @@ def main():
     seed = int(sys.argv[3]) if len(sys.argv) > 3 else 20261126
     rng = random.Random(seed)
     cases, expected = [], []
-    for encoding in ENCODINGS:
+    for encoding in ENCODINGS + ENCODE_ONLY:
         for errors in ERRORS:
             for r in range(rounds):
                 data = random_bytes(rng, encoding)
-                for chunk in range(10):
+                for chunk in range(10 if encoding in ENCODINGS else 0):
                     cases.append("decode %s %s %d %d %s" % (encoding, errors, chunk, rng.randrange(1 << 30), data.hex() or "-"))
                     expected.append(expected_decode(data, encoding, errors))
                 text = random_text(rng).encode("utf-8")
