@@ -57,7 +57,14 @@ public:
       ec = std::make_error_code(std::errc::not_enough_memory);
     }
     if (!ec) encoder_ = detail::text_encoder(options_.encoding, options_.errors, options_.newline, ec);
-    if (ec) fail_text(ec, ec == errc::unknown_encoding ? "write text as an unknown encoding to {}" : "write text to {}");
+    if (ec) {
+      std::string operation;
+      try {
+        operation = naming("write text as '", "' to {}");
+      } catch (...) {
+      }
+      fail_text(ec, operation);
+    }
   }
 
   /// Takes over `other`'s stream; `other` is left finished, writing nothing more.
