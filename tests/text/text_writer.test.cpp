@@ -10,6 +10,8 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include "../support.hpp"
 import io;
 
 namespace {
@@ -334,4 +336,33 @@ TEST_CASE("text_decoder: a unit cut between pieces is held, and strict names the
   CHECK(decoder.error_offset() == 4);
   decoder.decode({}, true, text, ec);
   CHECK(ec == io::errc::invalid_text);
+}
+
+TEST_CASE("a file appended to in utf-16 gets no second BOM, as Python's open(p, 'a', encoding='utf-16')") {
+  io_test::temp_dir dir;
+  const auto path = dir / "text.txt";
+  {
+    io::text_writer writer(io::open(path, "w"), {.encoding = "utf-16"});
+    writer.write("a\n");
+    writer.close();
+  }
+  {
+    io::text_writer writer(io::open(path, "a"), {.encoding = "utf-16"});
+    writer.write("b\n");
+    writer.close();
+  }
+  CHECK(io_test::read_text(path) == std::string("\xFF\xFE" "a\0\n\0" "b\0\n\0", 10));
+}
+
+TEST_CASE("errors name the file's path") {
+  io_test::temp_dir dir;
+  const auto path = dir / "out.txt";
+  io::text_writer writer(io::open(path, "w"), {.encoding = "cp1252"});
+  const auto [code, message] = thrown([&] { writer.write("\xE2\x82\xAC \xC5\x81"); });
+  CHECK(code == io::errc::unencodable);
+  CHECK(message == "cannot encode the character at byte 4 of the text as 'cp1252' for '" + path.string() +
+                       "': character not representable in the encoding");
+  // close() passes on the text before the character, then reports the error again.
+  CHECK(thrown([&] { writer.close(); }).second == message);
+  CHECK(io_test::read_text(path) == "\x80 ");
 }
