@@ -9,12 +9,16 @@ module;
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
+#include <vector>
 module io.text;
 import io.core;
 
@@ -259,6 +263,109 @@ inline int cp1252_byte(char32_t c) noexcept {
 
 } // namespace
 
+// A one-byte-per-character encoding, as a table read from iconv: decoding and encoding by table
+// is CPython's charmap codecs' way, at a fraction of iconv's cost per character (each character
+// iconv refuses to encode costs it a pass over what it was given again).
+struct charmap {
+  static constexpr char32_t none = 0xFFFFFFFF;
+  char32_t decode[256];
+  std::vector<std::pair<char32_t, unsigned char>> encode; // sorted by character
+  bool ascii_as_is = true;                                // bytes 00..7F are ASCII
+
+  // The byte of `c`, or -1 when the encoding has none.
+  int byte_of(char32_t c) const noexcept {
+    if (c < 0x80 && ascii_as_is) return static_cast<int>(c);
+    const auto it = std::lower_bound(encode.begin(), encode.end(), std::pair<char32_t, unsigned char>(c, 0));
+    return it != encode.end() && it->first == c ? it->second : -1;
+  }
+};
+
+namespace {
+
+// Converts `in` through `cd` from its initial state, to the end (iconv's state flushed); false on
+// any error.
+bool convert_all(iconv_t cd, std::string_view in, std::string& out) {
+  iconv(cd, nullptr, nullptr, nullptr, nullptr);
+  out.assign(4 * in.size() + 16, '\0');
+  char* ip = const_cast<char*>(in.data());
+  std::size_t il = in.size();
+  char* op = out.data();
+  std::size_t ol = out.size();
+  if (iconv(cd, &ip, &il, &op, &ol) == static_cast<std::size_t>(-1) || il != 0) return false;
+  if (iconv(cd, nullptr, nullptr, &op, &ol) == static_cast<std::size_t>(-1)) return false;
+  out.resize(static_cast<std::size_t>(op - out.data()));
+  return true;
+}
+
+// The table of the iconv encoding `name` when each byte alone decodes to one character or to
+// nothing, no character has two bytes, and iconv encodes each character back to its byte; null
+// otherwise (multibyte and stateful encodings). Bytes are then decoded one by one, as CPython's
+// charmap codecs decode: glibc's CP1255 and CP1258 would compose a letter and the marks after it
+// into one character, CPython's do not.
+std::shared_ptr<const charmap> build_charmap(const std::string& name) {
+  const iconv_t from = iconv_open("UTF-8", name.c_str());
+  if (from == no_iconv) return nullptr;
+  const iconv_t to = iconv_open(name.c_str(), "UTF-8");
+  if (to == no_iconv) {
+    iconv_close(from);
+    return nullptr;
+  }
+  auto map = std::make_shared<charmap>();
+  bool ok = true;
+  for (int b = 0; b < 256 && ok; ++b) {
+    const char byte = static_cast<char>(b);
+    map->decode[b] = charmap::none;
+    iconv(from, nullptr, nullptr, nullptr, nullptr);
+    char* ip = const_cast<char*>(&byte);
+    std::size_t il = 1;
+    char buffer[16];
+    char* op = buffer;
+    std::size_t ol = sizeof buffer;
+    if (iconv(from, &ip, &il, &op, &ol) == static_cast<std::size_t>(-1)) {
+      if (errno != EILSEQ) ok = false; // a byte that starts a longer sequence
+      continue;
+    }
+    if (iconv(from, nullptr, nullptr, &op, &ol) == static_cast<std::size_t>(-1)) ok = false;
+    const std::size_t size = static_cast<std::size_t>(op - buffer);
+    if (!ok || size == 0) {
+      ok = false;
+      break;
+    }
+    const utf8_step step = next_utf8(reinterpret_cast<const unsigned char*>(buffer), size);
+    if (step.state != utf8_state::valid || step.size != size) { // one byte, one character
+      ok = false;
+      break;
+    }
+    map->decode[b] = step.code;
+    if (b < 0x80 && step.code != static_cast<char32_t>(b)) map->ascii_as_is = false;
+    map->encode.emplace_back(step.code, static_cast<unsigned char>(b));
+    // Each character back to its byte.
+    std::string back;
+    if (!convert_all(to, std::string_view(buffer, size), back) || back != std::string_view(&byte, 1)) ok = false;
+  }
+  std::sort(map->encode.begin(), map->encode.end());
+  for (std::size_t i = 1; ok && i < map->encode.size(); ++i)
+    if (map->encode[i].first == map->encode[i - 1].first) ok = false; // two bytes, one character
+  iconv_close(from);
+  iconv_close(to);
+  if (!ok) return nullptr;
+  return map;
+}
+
+// The charmap of the iconv encoding `name` (built once per name), or null.
+std::shared_ptr<const charmap> charmap_of(const std::string& name) {
+  static std::mutex lock;
+  static std::map<std::string, std::shared_ptr<const charmap>> known;
+  const std::lock_guard<std::mutex> guard(lock);
+  const auto found = known.find(name);
+  if (found != known.end()) return found->second;
+  auto map = build_charmap(name);
+  known.emplace(name, map);
+  return map;
+}
+
+} // namespace
+
 std::size_t valid_utf8_prefix(std::span<const std::byte> text) noexcept {
   return valid_utf8_run(reinterpret_cast<const unsigned char*>(text.data()), text.size());
 }
@@ -273,7 +380,8 @@ encoding_info find_encoding(std::string_view name, std::error_code& ec) noexcept
     std::string found = open_iconv(name, true, cd, ec);
     if (ec) return {};
     iconv_close(cd);
-    return {encoding_kind::iconv, std::move(found)};
+    const encoding_kind kind = charmap_of(found) ? encoding_kind::charmap : encoding_kind::iconv;
+    return {kind, std::move(found)};
   } catch (const std::bad_alloc&) {
     ec = std::make_error_code(std::errc::not_enough_memory);
     return {};
@@ -330,6 +438,7 @@ text_decoder::text_decoder(std::string_view encoding, text_errors errors, std::e
   kind_ = info.kind;
   try {
     name_ = std::move(info.name);
+    if (kind_ == encoding_kind::charmap) charmap_ = charmap_of(name_);
     if (kind_ == encoding_kind::iconv) {
       iconv_t cd = no_iconv;
       open_iconv(name_, true, cd, ec);
@@ -393,20 +502,46 @@ std::size_t text_decoder::run_utf8(const unsigned char* p, std::size_t n, bool l
 }
 
 std::size_t text_decoder::run_latin1(const unsigned char* p, std::size_t n, cursor& out) {
+  char* o = out.room(2 * n);
   std::size_t i = 0;
   while (i < n) {
-    const std::size_t run = ascii_run(p + i, n - i);
-    out.append(p + i, run);
-    i += run;
+    if (n - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if ((word & 0x8080808080808080u) == 0) {
+        std::memcpy(o, p + i, 8);
+        o += 8;
+        i += 8;
+        continue;
+      }
+    }
     // Every byte is its own code point: two UTF-8 bytes for each one from 80 on.
-    std::size_t j = i;
-    while (j < n && p[j] >= 0x80) ++j;
-    char* o = out.room(2 * (j - i));
-    for (; i < j; ++i) {
-      *o++ = static_cast<char>(0xC0 | (p[i] >> 6));
-      *o++ = static_cast<char>(0x80 | (p[i] & 0x3F));
+    const unsigned char b = p[i++];
+    if (b < 0x80) {
+      *o++ = static_cast<char>(b);
+    } else {
+      *o++ = static_cast<char>(0xC0 | (b >> 6));
+      *o++ = static_cast<char>(0x80 | (b & 0x3F));
+    }
+  }
+  out.size = static_cast<std::size_t>(o - out.text.data());
+  return n;
+}
+
+std::size_t text_decoder::run_charmap(const unsigned char* p, std::size_t n, cursor& out) {
+  const charmap& map = *charmap_;
+  std::size_t i = 0;
+  while (i < n) {
+    char* o = out.room(4 * (n - i));
+    for (; i < n; ++i) {
+      const char32_t c = map.decode[p[i]];
+      if (c == charmap::none) break;
+      o = write_utf8(o, c);
     }
     out.size = static_cast<std::size_t>(o - out.text.data());
+    if (i == n) break;
+    if (!invalid(p + i, 1, offset_ + i, out)) return i;
+    ++i;
   }
   return n;
 }
@@ -523,6 +658,17 @@ std::size_t text_decoder::run_iconv(const unsigned char* p, std::size_t n, bool 
     ++in;
     --in_left;
   }
+  if (last) { // what iconv keeps back (CP1255 holds a letter for the points that may follow it)
+    for (;;) {
+      char* o = out.room(64);
+      char* const start = o;
+      std::size_t out_left = out.room_left();
+      const std::size_t r = iconv(iconv_->cd, nullptr, nullptr, &o, &out_left);
+      const int error = errno;
+      out.size += static_cast<std::size_t>(o - start);
+      if (r != static_cast<std::size_t>(-1) || error != E2BIG) break;
+    }
+  }
   return n;
 }
 
@@ -536,6 +682,7 @@ std::size_t text_decoder::run(const unsigned char* p, std::size_t n, bool last, 
   case encoding_kind::utf16:
   case encoding_kind::utf16_le:
   case encoding_kind::utf16_be: return run_utf16(p, n, last, out);
+  case encoding_kind::charmap: return run_charmap(p, n, out);
   case encoding_kind::iconv: return run_iconv(p, n, last, out);
   }
   return n;
@@ -628,6 +775,7 @@ text_encoder::text_encoder(std::string_view encoding, text_errors errors, newlin
     kind_ = info.kind;
     try {
       name_ = std::move(info.name);
+      if (kind_ == encoding_kind::charmap) charmap_ = charmap_of(name_);
       if (kind_ == encoding_kind::iconv) {
         iconv_t cd = no_iconv;
         open_iconv(name_, false, cd, ec);
@@ -675,6 +823,12 @@ bool text_encoder::put(char32_t c, cursor& out) {
       unit(0xD800 + ((c - 0x10000) >> 10));
       unit(0xDC00 + ((c - 0x10000) & 0x3FF));
     }
+    return true;
+  }
+  case encoding_kind::charmap: {
+    const int b = charmap_->byte_of(c);
+    if (b < 0) return false;
+    out.put(static_cast<char>(b));
     return true;
   }
   case encoding_kind::iconv: {
@@ -768,8 +922,9 @@ std::size_t text_encoder::run_iconv(const unsigned char* p, std::size_t n, bool 
   const bool translate = newline_ == newline_mode::cr || newline_ == newline_mode::crlf;
   std::size_t i = 0;
   while (i < n) {
-    // The longest stretch of valid UTF-8 (up to a '\n' when translating) goes to iconv at once.
-    std::size_t run = valid_utf8_run(p + i, n - i);
+    // A stretch of valid UTF-8 (up to a '\n' when translating) goes to iconv at once; at most 1 KiB,
+    // because each character it cannot encode costs glibc a pass over the stretch again.
+    std::size_t run = valid_utf8_run(p + i, std::min<std::size_t>(n - i, 1024));
     if (translate) {
       const void* nl = std::memchr(p + i, '\n', run);
       if (nl) run = static_cast<std::size_t>(static_cast<const unsigned char*>(nl) - (p + i));
@@ -795,9 +950,11 @@ std::size_t text_encoder::run_iconv(const unsigned char* p, std::size_t n, bool 
     i += run;
     if (i == n) break;
     const utf8_step step = next_utf8(p + i, n - i);
-    if (step.state == utf8_state::valid) { // the '\n'
-      if (!newline(out)) return i;
-      ++i;
+    if (step.state == utf8_state::valid) { // a '\n' to translate, or the stretch's limit
+      if (translate && p[i] == '\n') {
+        if (!newline(out)) return i;
+        ++i;
+      }
       continue;
     }
     if (step.state == utf8_state::incomplete && !last) return i;
@@ -815,11 +972,13 @@ std::size_t text_encoder::run(const unsigned char* p, std::size_t n, bool last, 
   }
   if (kind_ == encoding_kind::iconv) return run_iconv(p, n, last, out);
   const bool translate = newline_ == newline_mode::cr || newline_ == newline_mode::crlf;
-  const bool ascii_as_is = kind_ != encoding_kind::utf16 && kind_ != encoding_kind::utf16_le &&
-                           kind_ != encoding_kind::utf16_be;
+  const bool ascii_as_is = kind_ == encoding_kind::charmap
+                               ? charmap_->ascii_as_is
+                               : kind_ != encoding_kind::utf16 && kind_ != encoding_kind::utf16_le &&
+                                     kind_ != encoding_kind::utf16_be;
   std::size_t i = 0;
   while (i < n) {
-    if (ascii_as_is) { // every encoding here but UTF-16 writes ASCII as is
+    if (ascii_as_is) { // every encoding here but UTF-16 (and EBCDIC charmaps) writes ASCII as is
       std::size_t run = ascii_run(p + i, n - i);
       if (translate) {
         const void* nl = std::memchr(p + i, '\n', run);

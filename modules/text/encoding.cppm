@@ -16,8 +16,22 @@ import :options;
 // io::detail is not part of the API.
 export namespace io::detail {
 
-// The codecs io writes itself; `iconv` is any other encoding, through glibc's iconv.
-enum class encoding_kind : unsigned char { utf8, utf8_sig, latin1, ascii, cp1252, utf16, utf16_le, utf16_be, iconv };
+// The codecs io writes itself; `charmap` is an encoding of one byte per character that iconv
+// knows (KOI8-R, ISO 8859-x, cp125x, EBCDIC code pages, ...), read and written byte by byte
+// through a table built from iconv's once per name, as CPython's charmap codecs do; `iconv` is any
+// other encoding (multibyte, stateful), through glibc's iconv.
+enum class encoding_kind : unsigned char {
+  utf8,
+  utf8_sig,
+  latin1,
+  ascii,
+  cp1252,
+  utf16,
+  utf16_le,
+  utf16_be,
+  charmap,
+  iconv
+};
 
 // An encoding found by name: which codec reads and writes it, and the name Python gives it
 // ("utf-8", "iso8859-1", "cp1252", ...; for iconv, the name iconv accepted).
@@ -40,6 +54,7 @@ struct iconv_state;
 struct iconv_state_delete {
   void operator()(iconv_state* state) const noexcept;
 };
+struct charmap;
 
 // Decodes bytes of an encoding into UTF-8 with Python's errors= rules, as `data.decode(encoding,
 // errors)` does, fed in pieces of any size: the text it appends for a stream is the same however the
@@ -47,7 +62,8 @@ struct iconv_state_delete {
 // maximal ill-formed subsequence; for ASCII each byte >= 0x80; for cp1252 the five bytes it leaves
 // undefined (81 8D 8F 90 9D); for UTF-16 a lone surrogate (two bytes), a high surrogate with fewer
 // than two bytes after it at the end (those bytes with it), an odd byte at the end; for iconv each
-// byte iconv refuses, and an incomplete sequence at the end as one unit. errors=replace appends
+// byte iconv refuses (for a charmap, each byte it leaves undefined), and an incomplete sequence at
+// the end as one unit. errors=replace appends
 // U+FFFD per unit, ignore drops it, backslash_replace appends `\xNN` per byte, strict fails with
 // errc::invalid_text and error_offset() says where the unit starts.
 // BOMs as Python: "utf-8-sig" drops EF BB BF at the start; "utf-16" takes FF FE or FE FF at the start
@@ -91,10 +107,12 @@ private:
   std::size_t run_ascii(const unsigned char* p, std::size_t n, cursor& out);
   std::size_t run_cp1252(const unsigned char* p, std::size_t n, cursor& out);
   std::size_t run_utf16(const unsigned char* p, std::size_t n, bool last, cursor& out);
+  std::size_t run_charmap(const unsigned char* p, std::size_t n, cursor& out);
   std::size_t run_iconv(const unsigned char* p, std::size_t n, bool last, cursor& out);
   bool invalid(const unsigned char* p, std::size_t n, std::uint64_t at, cursor& out);
 
   std::unique_ptr<iconv_state, iconv_state_delete> iconv_;
+  std::shared_ptr<const charmap> charmap_;
   std::string name_ = "utf-8";
   std::uint64_t offset_ = 0; // offset of the first byte not yet decoded (held_[0] when holding)
   std::uint64_t error_offset_ = 0;
@@ -166,6 +184,7 @@ private:
   bool invalid(const unsigned char* p, std::size_t n, std::uint64_t at, cursor& out);
 
   std::unique_ptr<iconv_state, iconv_state_delete> iconv_;
+  std::shared_ptr<const charmap> charmap_;
   std::string name_ = "utf-8";
   std::uint64_t offset_ = 0; // offset of the first byte not yet encoded (held_[0] when holding)
   std::uint64_t error_offset_ = 0;

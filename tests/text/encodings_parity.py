@@ -3,7 +3,8 @@
 
 Usage: encodings_parity.py REPLAY [ROUNDS [SEED]]
 For each encoding below (io's own: utf-8, utf-8-sig, latin-1, ascii, cp1252, utf-16, utf-16-le,
-utf-16-be; through iconv: koi8-r, iso8859-3, and for encoding only iso2022_jp) and each errors mode (strict, replace, ignore,
+utf-16-be; through tables read from iconv: koi8-r, iso8859-3, cp037 (EBCDIC), cp1255; through
+iconv itself, for encoding only: iso2022_jp) and each errors mode (strict, replace, ignore,
 backslash_replace):
 - decoding: random bytes (text of the encoding, then damaged: bytes flipped, cut, inserted, BOMs
   and lone surrogates for UTF-16) decoded by io::detail::text_decoder (tests/text/encodings_replay.cpp)
@@ -35,7 +36,7 @@ import sys
 ERRORS = {"strict": "strict", "replace": "replace", "ignore": "ignore", "backslash_replace": "backslashreplace"}
 NEWLINES = {"universal": None, "recognize": "", "lf": "\n", "cr": "\r", "crlf": "\r\n"}
 ENCODINGS = ["utf-8", "utf-8-sig", "latin-1", "ascii", "cp1252", "utf-16", "utf-16-le", "utf-16-be",
-             "koi8-r", "iso8859-3"]
+             "koi8-r", "iso8859-3", "cp037", "cp1255"]
 # Encoded only: a stateful encoding (iconv's shift sequences, and the return to ASCII at the end).
 # CPython's and glibc's ISO-2022-JP decoders delimit invalid sequences differently.
 ENCODE_ONLY = ["iso2022_jp"]
@@ -43,7 +44,7 @@ ENCODE_ONLY = ["iso2022_jp"]
 # Characters to draw text from: ASCII with line ends, Latin-1, cp1252's extra characters and the
 # ones it lacks, Cyrillic (KOI8-R), Maltese (ISO 8859-3), Greek, CJK, astral, U+FEFF, U+FFFD.
 POOL = ("abcXYZ019 \t\n\n\r\r\n\\?" + "\x00\x7f\x80\x81\x9f\xa0\xe9\xff" + "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ" +
-        "жЖщЩё" + "ĦħĊċĠġŻż" + "αβΩ" + "中文字日本あアｱ" + "\U0001F600\U00010000\U0010FFFF" + "\ufeff\ufffd\uffff")
+        "жЖщЩё" + "ĦħĊċĠġŻż" + "אבש\u05b0\u05b4\u05c1" + "αβΩ" + "中文字日本あアｱ" + "\U0001F600\U00010000\U0010FFFF" + "\ufeff\ufffd\uffff")
 
 
 def random_text(rng):

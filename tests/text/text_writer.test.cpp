@@ -305,8 +305,9 @@ TEST_CASE("encoding names as Python spells them, and iconv's") {
       {"utf_8_sig", kind::utf8_sig}, {"Latin-1", kind::latin1},    {"l1", kind::latin1},
       {"ISO-8859-1", kind::latin1},  {"iso8859_1", kind::latin1},  {"windows-1252", kind::cp1252},
       {"us-ascii", kind::ascii},     {"utf-16", kind::utf16},      {"UTF-16LE", kind::utf16_le},
-      {"utf_16_be", kind::utf16_be}, {"koi8-r", kind::iconv},      {"shift_jis", kind::iconv},
-      {"euc_jp", kind::iconv},
+      {"utf_16_be", kind::utf16_be}, {"koi8-r", kind::charmap},      {"shift_jis", kind::iconv},
+      {"euc_jp", kind::iconv},       {"iso8859_3", kind::charmap}, {"cp037", kind::charmap},
+      {"iso2022_jp", kind::iconv},   {"cp1255", kind::charmap},    {"utf-7", kind::iconv},
   };
   for (const auto& [name, expected] : names) {
     CAPTURE(name);
