@@ -390,17 +390,20 @@ encoding_info find_encoding(std::string_view name, std::error_code& ec) noexcept
 
 // --- output ------------------------------------------------------------------------------------
 
-// Appends to a std::string through a pointer, growing it geometrically; the string is cut to what
-// was written when the cursor goes away.
+// Appends to a std::string through a pointer; the string is cut to what was written when the
+// cursor goes away.
 struct output_cursor {
   explicit output_cursor(std::string& s) noexcept : text(s), size(s.size()) {}
   ~output_cursor() { text.resize(size); }
   output_cursor(const output_cursor&) = delete;
   output_cursor& operator=(const output_cursor&) = delete;
 
-  // Room for at least `k` more bytes; may throw std::bad_alloc.
+  // Room for at least `k` more bytes; may throw std::bad_alloc. The string is sized (zero-filled)
+  // only as far as asked, a little more for runs of small requests: a text_writer's buffer already
+  // holds up to 64 KiB, which a geometric resize would fill again at every small write. Its
+  // capacity still grows geometrically (std::string does that).
   char* room(std::size_t k) {
-    if (text.size() - size < k) text.resize(std::max(size + k, std::max<std::size_t>(2 * text.size(), 256)));
+    if (text.size() - size < k) text.resize(size + std::max<std::size_t>(k, 256));
     return text.data() + size;
   }
   std::size_t room_left() const noexcept { return text.size() - size; }
