@@ -121,7 +121,8 @@ std::string_view python_name(encoding_kind kind) noexcept {
   case encoding_kind::utf16: return "utf-16";
   case encoding_kind::utf16_le: return "utf-16-le";
   case encoding_kind::utf16_be: return "utf-16-be";
-  case encoding_kind::iconv: break;
+  case encoding_kind::charmap:
+  case encoding_kind::iconv: break; // named as iconv accepted them
   }
   return {};
 }
@@ -218,8 +219,6 @@ inline std::size_t valid_utf8_run(const unsigned char* p, std::size_t n) noexcep
     i += step.size;
   }
 }
-
-inline unsigned utf8_size(char32_t c) noexcept { return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4; }
 
 inline char* write_utf8(char* o, char32_t c) noexcept {
   if (c < 0x80) {
