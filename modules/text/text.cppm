@@ -5,3 +5,7 @@
 export module io.text;
 export import io.core;
 export import :options;
+export import :utf8;
+export import :names;
+export import :text_reader;
+export import :open_text;
