@@ -66,7 +66,10 @@ public:
   std::span<const std::byte> fill(std::error_code& ec) noexcept {
     ec.clear();
     if (!pending_.empty()) return pending_;
-    produce(ec, true);
+    detail::capture(ec, [&] { // the reader's buffer is made at the first repair: std::bad_alloc
+      produce(ec, true);
+      return 0;
+    });
     return ec ? std::span<const std::byte>{} : pending_;
   }
 
@@ -105,7 +108,7 @@ public:
   /// As read(buffer), reporting errors through `ec`.
   std::size_t read(std::span<std::byte> buffer, std::error_code& ec) noexcept {
     ec.clear();
-    return read_impl(buffer, ec);
+    return detail::capture(ec, [&] { return read_impl(buffer, ec); });
   }
 
   /// Which bytes end a line of this text, for io::views::lines: "\n" after universal newlines
