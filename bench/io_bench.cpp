@@ -1,7 +1,7 @@
 // io's benchmarks: each task done by io and by the peers a user would otherwise pick, in one
 // program, so that ratios are taken in the same run. Every task returns a checksum of all the
 // bytes it touched; `io_bench --verify DATA_DIR` checks that io and its peers agree on each task.
-// Data (made by bench/run.py): DATA_DIR/binary, DATA_DIR/text, written files go to DATA_DIR/out.
+// Data (made by bench/run.py): DATA_DIR/binary, DATA_DIR/text, DATA_DIR/text-utf8, written files go to DATA_DIR/out.
 #include <benchmark/benchmark.h>
 
 #include <range/v3/view/getlines.hpp>
@@ -35,6 +35,7 @@ namespace {
 std::filesystem::path data_dir;
 std::filesystem::path binary_file() { return data_dir / "binary"; }
 std::filesystem::path text_file() { return data_dir / "text"; }
+std::filesystem::path utf8_file() { return data_dir / "text-utf8"; }
 std::filesystem::path out_file() { return data_dir / "out"; }
 
 // Folds every byte so that no read can be optimized away; vectorizes into a plain sum. Not
@@ -193,6 +194,25 @@ std::uint64_t lines_io_file() {
   for (const std::string_view line : in | io::views::lines) stats.add(line.size());
   return stats.checksum();
 }
+std::uint64_t lines_io_text() {
+  io::text_reader in(io::open(text_file(), "r", 1 << 20));
+  line_stats stats;
+  for (const std::string_view line : in | io::views::lines) stats.add(line.size());
+  return stats.checksum();
+}
+// ---- lines of UTF-8 text: checked by io::text_reader, or not checked ---------------------------
+std::uint64_t utf8_lines_io_file() {
+  io::buffered_file in = io::open(utf8_file(), "r", 1 << 20);
+  line_stats stats;
+  for (const std::string_view line : in | io::views::lines) stats.add(line.size());
+  return stats.checksum();
+}
+std::uint64_t utf8_lines_io_text() {
+  io::text_reader in(io::open(utf8_file(), "r", 1 << 20));
+  line_stats stats;
+  for (const std::string_view line : in | io::views::lines) stats.add(line.size());
+  return stats.checksum();
+}
 std::uint64_t lines_io_mapped() {
   const io::mapped_file mapped(text_file());
   line_stats stats;
@@ -320,6 +340,9 @@ const std::vector<task> tasks = {
     {"lines", "range-v3 getlines", lines_range_v3},
     {"lines", "io lines(buffered_file)", lines_io_file},
     {"lines", "io lines(mapped_file)", lines_io_mapped},
+    {"lines", "io lines(text_reader(buffered_file))", lines_io_text},
+    {"utf-8 lines", "io lines(buffered_file)", utf8_lines_io_file},
+    {"utf-8 lines", "io lines(text_reader(buffered_file))", utf8_lines_io_text},
     {"append", "std::string +=", append_string},
     {"append", "std::vector<std::byte>::insert", append_vector},
     {"append", "std::ostringstream::write", append_ostringstream},

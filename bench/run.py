@@ -53,9 +53,32 @@ def make_data(directory, binary_size, text_size):
                 left -= len(chunk)
 
 
+def make_utf8_text(directory, text_size):
+    """~80-byte lines of words in several scripts: a quarter of the bytes are not ASCII."""
+    path = os.path.join(directory, "text-utf8")
+    if os.path.exists(path) and abs(os.path.getsize(path) - text_size) <= 200:
+        return
+    rng = random.Random(6)
+    words = [w.encode() for w in ["lorem", "ipsum", "déjà", "naïve", "größe", "€100", "смысл", "日本語", "😀", "dolor", "sit", "amet"]]
+    lines = []
+    for _ in range(2000):
+        line = b""
+        target = rng.randrange(40, 120)
+        while len(line) < target:
+            line += rng.choice(words) + b" "
+        lines.append(line.rstrip() + b"\n")
+    chunk = b"".join(lines)
+    with open(path, "wb") as f:
+        left = text_size
+        while left > 0:
+            f.write(chunk[: min(left, len(chunk))])
+            left -= len(chunk)
+
+
 def smoke(io_bench):
     with tempfile.TemporaryDirectory() as d:
         make_data(d, 3 << 20, 1 << 20)
+        make_utf8_text(d, 1 << 20)
         return subprocess.run([io_bench, "--pieces", "10000", "--verify", d]).returncode
 
 
@@ -266,8 +289,9 @@ def main():
     zbench = os.path.join(build, "bench/zbench")
     data = os.path.join(ROOT, "build/bench-data")
     make_data(data, (128 if quick else 1024) << 20, (64 if quick else 500) * 1000 * 1000)
+    make_utf8_text(data, (64 if quick else 500) * 1000 * 1000)
     pieces = 1_000_000 if quick else 10_000_000  # 10-byte pieces appended or written
-    for name in ("binary", "text"):  # warm the page cache
+    for name in ("binary", "text", "text-utf8"):  # warm the page cache
         with open(os.path.join(data, name), "rb") as f:
             while f.read(1 << 24):
                 pass
@@ -298,6 +322,13 @@ def main():
                 n += len(line)
     times["lines/Python for line in f"] = median_seconds(python_lines, repetitions)
 
+    def python_text_lines():
+        with open(os.path.join(data, "text-utf8"), encoding="utf-8") as f:
+            n = 0
+            for line in f:
+                n += len(line)
+    times["utf-8 lines/Python for line in open(p, encoding='utf-8')"] = median_seconds(python_text_lines, repetitions)
+
     times["append/Python BytesIO.write"] = median_seconds(lambda: bytesio_appends(pieces), repetitions)
 
     seed = seed_lesson(concat_vs_stream, repetitions)
@@ -318,6 +349,9 @@ def main():
         ("lines", "io lines(buffered_file)", "range-v3 getlines", None),
         ("lines", "io lines(buffered_file)", "Python for line in f", None),
         ("lines", "io lines(mapped_file)", "memchr over mmap", 0.9),
+        ("utf-8 lines", "io lines(text_reader(buffered_file))", "io lines(buffered_file)", 0.8),
+        ("utf-8 lines", "io lines(text_reader(buffered_file))", "Python for line in open(p, encoding='utf-8')", 5.0),
+        ("lines", "io lines(text_reader(buffered_file))", "io lines(buffered_file)", 0.8),
         ("wc", "io-wc -l", "wc -l", 1 / 1.3),
         ("append", "io memory_stream::write", "std::string +=", 2.0),
         ("append", "io memory_stream::write", "std::vector<std::byte>::insert", None),

@@ -1,5 +1,6 @@
 // io.core:views.lines — io::views::lines and io::lines_view: a source as its lines.
 module;
+#include <concepts>
 #include <cstddef>
 #include <cstring>
 #include <iterator>
@@ -7,6 +8,7 @@ module;
 #include <ranges>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include <range/v3/range_fwd.hpp>
@@ -24,6 +26,22 @@ struct line_options {
   /// errc::line_too_long, naming the byte offset where it starts: thrown, or stored in the
   /// view's std::error_code, ending the range.
   std::size_t max_length = 0;
+};
+
+/// Which bytes end a line of a stream that says so itself (io::text_reader, by its newline mode).
+enum class line_end {
+  lf,   ///< only "\n"
+  cr,   ///< only "\r"
+  crlf, ///< only "\r\n"
+  any,  ///< "\n", "\r" and "\r\n" (Python's universal newlines, untranslated)
+};
+
+/// A stream that says which bytes end its lines: io::views::lines cuts its lines there and only
+/// there, and a kept or dropped terminator is exactly those bytes (no '\r' is dropped before
+/// "\n" unless "\r\n" is the terminator). Other streams' lines end at "\n" (or "\r\n").
+template <class S>
+concept line_ended = requires(const S& s) {
+  { s.line_end() } -> std::same_as<io::line_end>;
 };
 
 } // namespace io
@@ -48,6 +66,69 @@ struct line_splitter {
     return {data.size(), data.substr(0, content), true, 0};
   }
 };
+
+// Lines of a stream that says how they end (line_ended): exactly its terminator ends a line.
+struct text_line_splitter {
+  line_end end = line_end::lf;
+  bool keep_ends = false;
+
+  // A line of `length` bytes whose terminator is `terminator` bytes long.
+  inline split_result line(std::string_view data, std::size_t length, std::size_t terminator) const noexcept {
+    if (keep_ends) return {length, data.substr(0, length), true, terminator};
+    return {length, data.substr(0, length - terminator), true, 0};
+  }
+
+  inline split_result operator()(std::string_view data, bool at_end) const noexcept {
+    switch (end) {
+    case line_end::lf:
+    case line_end::cr: {
+      const void* hit = std::memchr(data.data(), end == line_end::lf ? '\n' : '\r', data.size());
+      if (hit != nullptr) [[likely]]
+        return line(data, static_cast<std::size_t>(static_cast<const char*>(hit) - data.data()) + 1, 1);
+      break;
+    }
+    case line_end::crlf: {
+      std::size_t from = 0;
+      while (const void* hit = std::memchr(data.data() + from, '\r', data.size() - from)) {
+        const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - data.data());
+        if (at + 1 == data.size()) {
+          if (!at_end) return {}; // a "\n" may come next
+          break;
+        }
+        if (data[at + 1] == '\n') return line(data, at + 2, 2);
+        from = at + 1;
+      }
+      break;
+    }
+    case line_end::any: {
+      // The first "\n" bounds the search for a '\r' before it: each byte is looked at once or twice.
+      const void* lf = std::memchr(data.data(), '\n', data.size());
+      const std::size_t limit = lf != nullptr ? static_cast<std::size_t>(static_cast<const char*>(lf) - data.data()) : data.size();
+      const void* cr = std::memchr(data.data(), '\r', limit);
+      if (cr != nullptr) {
+        const auto at = static_cast<std::size_t>(static_cast<const char*>(cr) - data.data());
+        if (at + 1 == data.size() && !at_end) return {}; // a "\n" may come next
+        if (at + 1 < data.size() && data[at + 1] == '\n') return line(data, at + 2, 2);
+        return line(data, at + 1, 1);
+      }
+      if (lf != nullptr) return line(data, limit + 1, 1);
+      break;
+    }
+    }
+    if (!at_end || data.empty()) return {};
+    return line(data, data.size(), 0);
+  }
+};
+
+// The splitter of lines over `T`: the stream's own line ends when it says them.
+template <class T>
+using line_splitter_for = std::conditional_t<line_ended<std::remove_cvref_t<T>>, text_line_splitter, line_splitter>;
+
+template <class T>
+line_splitter_for<T> make_line_splitter(const T& source, const line_options& options) noexcept {
+  if constexpr (line_ended<std::remove_cvref_t<T>>) return {source.line_end(), options.keep_ends};
+  else return {options.keep_ends};
+}
 
 // Lines over storage: a bidirectional iterator, so that `text | lines | std::views::reverse`
 // walks from the end without reading the rest (`tail -n` over a mapped file).
@@ -157,7 +238,7 @@ private:
 };
 
 template <class T>
-using line_engine = std::conditional_t<storage_source<T>, storage_lines<T>, stream_tokens<T, line_splitter>>;
+using line_engine = std::conditional_t<storage_source<T>, storage_lines<T>, stream_tokens<T, line_splitter_for<T>>>;
 
 } // namespace io::detail
 
@@ -178,9 +259,15 @@ public:
   lines_view() = default;
   /// The lines of `source`; errors go to *ec when set.
   lines_view(T&& source, line_options options, std::error_code* ec)
-      : engine(std::forward<T>(source), detail::line_splitter{options.keep_ends}, options.max_length, ec) {}
+      : engine(std::forward<T>(source), make_splitter(source, options), options.max_length, ec) {}
   using engine::begin;
   using engine::end;
+
+private:
+  static auto make_splitter(const T& source, const line_options& options) noexcept {
+    if constexpr (storage_source<T>) return detail::line_splitter{options.keep_ends};
+    else return detail::make_line_splitter(source, options);
+  }
 };
 
 } // namespace io
@@ -240,7 +327,8 @@ struct lines_fn {
 };
 
 /// The lines of a source, each a std::string_view without its "\n" or "\r\n" (with them, given
-/// `{.keep_ends = true}`); a last line without a terminator counts, empty input has none, and a
+/// `{.keep_ends = true}`); a stream that says how its lines end (line_ended: io::text_reader)
+/// has its lines cut there instead, and its terminator dropped or kept exactly; a last line without a terminator counts, empty input has none, and a
 /// line may be of any length unless `max_length` says otherwise. An rvalue source is owned by the
 /// view (`for (auto line : io::open(path) | io::views::lines)`), an lvalue referred to. Over storage
 /// (strings, spans, mapped_file, `memory_stream::view()`) a forward range whose lines stay valid

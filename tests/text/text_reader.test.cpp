@@ -1,0 +1,241 @@
+// io::text_reader and io::open_text: checked UTF-8, Python's errors= and newline=, lines that end
+// where the newline mode says, the in-place fast path and the position rule. The differential
+// test against CPython is tests/text/text_parity.py.
+#include <doctest/doctest.h>
+
+#include <cstddef>
+#include <ranges>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <range/v3/range/conversion.hpp>
+#include <range/v3/view/transform.hpp>
+
+#include "../support.hpp"
+import io;
+
+using io_test::temp_dir;
+using io_test::write_text;
+
+namespace {
+
+std::vector<std::string> lines_of(std::string_view bytes, io::text_options options, bool keep_ends = false,
+                                  std::size_t buffer = 3) {
+  io::memory_stream source(bytes);
+  io::buffered_reader small(source, buffer);
+  std::vector<std::string> out;
+  for (std::string_view line : io::text_reader(small, options) | io::views::lines({.keep_ends = keep_ends}))
+    out.emplace_back(line);
+  return out;
+}
+
+std::string text_of(std::string_view bytes, io::text_options options) {
+  return io::read_all<std::string>(io::text_reader(io::memory_stream(bytes), options));
+}
+
+} // namespace
+
+TEST_CASE("valid UTF-8 that needs no translation is handed out in the source's buffer, not copied") {
+  const std::string text = "plain ASCII line\nd\xC3\xA9j\xC3\xA0 vu \xE2\x82\xAC \xF0\x9F\x98\x80\nlast";
+  for (const io::newline_mode mode : {io::newline_mode::lf, io::newline_mode::universal, io::newline_mode::recognize}) {
+    io::memory_stream source(text);
+    io::text_reader reader(source, {.newline = mode});
+    const std::span<const std::byte> got = reader.fill();
+    CHECK(got.data() == source.view().data());
+    CHECK(got.size() == text.size());
+    CHECK(reader.buffered().data() == source.view().data());
+    reader.consume(5);
+    CHECK(source.tell() == 5); // consumed in the source itself
+  }
+  // Over a buffered file: the text lies in the file's buffer.
+  temp_dir dir;
+  write_text(dir / "t", text);
+  io::text_reader reader(io::open(dir / "t"), {.newline = io::newline_mode::lf});
+  const std::span<const std::byte> got = reader.fill();
+  CHECK(got.data() == reader.inner().buffered().data());
+  CHECK(io::as_string_view(got) == text);
+}
+
+TEST_CASE("a repaired or translated stretch is copied, and the valid text after it is in place again") {
+  std::string text = "a\xFF" "b\r\n";
+  const std::string tail(5000, 'x');
+  text += tail;
+  io::memory_stream source(text);
+  io::text_reader reader(source, {.errors = io::text_errors::replace});
+  std::string out;
+  bool in_place_again = false;
+  while (true) {
+    const std::span<const std::byte> got = reader.fill();
+    if (got.empty()) break;
+    const auto* base = source.view().data();
+    if (got.data() >= base && got.data() < base + text.size() && out.size() > 4) in_place_again = true;
+    out += io::as_string_view(got);
+    reader.consume(got.size());
+  }
+  CHECK(out == "a\xEF\xBF\xBD" "b\n" + tail);
+  CHECK(in_place_again);
+}
+
+TEST_CASE("errors= repairs as CPython: U+FFFD per maximal ill-formed subsequence, dropped, or \\xNN per byte") {
+  const std::string bad = "\xE0\x80|\xF0\x9F\x98|\xED\xA0\x80|\xC0\xAF|\xF4\x90\x80\x80|\xFF";
+  CHECK(text_of(bad, {.errors = io::text_errors::replace}) ==
+        "\uFFFD\uFFFD|\uFFFD|\uFFFD\uFFFD\uFFFD|\uFFFD\uFFFD|\uFFFD\uFFFD\uFFFD\uFFFD|\uFFFD");
+  CHECK(text_of(bad, {.errors = io::text_errors::ignore}) == "|||||");
+  CHECK(text_of(bad, {.errors = io::text_errors::backslash_replace}) ==
+        "\\xe0\\x80|\\xf0\\x9f\\x98|\\xed\\xa0\\x80|\\xc0\\xaf|\\xf4\\x90\\x80\\x80|\\xff");
+  // CPython decodes, then translates newlines: a "\r" and a "\n" with dropped bytes between are one line end.
+  CHECK(text_of("a\r\xFF\xC0\nb", {.errors = io::text_errors::ignore}) == "a\nb");
+  CHECK(text_of("a\r\xFF\nb", {.errors = io::text_errors::replace}) == "a\n\uFFFD\nb");
+  // A sequence cut short by the end is one error.
+  CHECK(text_of("ok\xF0\x9F\x98", {.errors = io::text_errors::replace}) == "ok\uFFFD");
+}
+
+TEST_CASE("errors=strict names the path and the absolute offset of the first invalid byte, both ways") {
+  temp_dir dir;
+  write_text(dir / "bad.txt", "first line\nsecond \xC3\xA9 line\nthird \xC3( line\n");
+  std::vector<std::string> seen;
+  try {
+    for (std::string_view line : io::open_text(dir / "bad.txt") | io::views::lines) seen.emplace_back(line);
+    FAIL("no error");
+  } catch (const io::io_error& e) {
+    CHECK(e.code() == io::errc::invalid_text);
+    CHECK(e.path() == (dir / "bad.txt").string());
+    CHECK(std::string(e.what()).find("byte offset 32") != std::string::npos);
+    CHECK(std::string(e.what()).find("0xc3") != std::string::npos);
+  }
+  CHECK(seen == std::vector<std::string>{"first line", "second \xC3\xA9 line"});
+  // The error_code twin: the range ends at the error, which stays.
+  std::error_code ec;
+  io::text_file_reader reader = io::open_text(dir / "bad.txt", "r", {}, ec);
+  REQUIRE(!ec);
+  std::size_t count = 0;
+  for (std::string_view line : reader | io::views::lines(ec)) count += line.empty() ? 0 : 1;
+  CHECK(count == 2);
+  CHECK(ec == io::errc::invalid_text);
+  CHECK(reader.error_offset() == 32);
+  std::error_code again;
+  CHECK(reader.fill(again).empty());
+  CHECK(again == io::errc::invalid_text);
+  // The offset counts from the stream's start, not from where the reader began.
+  io::memory_stream source(std::string_view("abc\xFF"));
+  source.seek(1);
+  io::text_reader from_middle(source);
+  CHECK_THROWS_AS(io::read_all<std::string>(from_middle), io::io_error);
+  CHECK(from_middle.error_offset() == 3);
+}
+
+TEST_CASE("newline=recognize, cr and crlf: io::views::lines ends lines where Python's TextIOWrapper does") {
+  const std::string text = "a\rb\r\nc\nd\r\r\ne";
+  CHECK(lines_of(text, {.newline = io::newline_mode::universal}) ==
+        std::vector<std::string>{"a", "b", "c", "d", "", "e"});
+  CHECK(lines_of(text, {.newline = io::newline_mode::recognize}, true) ==
+        std::vector<std::string>{"a\r", "b\r\n", "c\n", "d\r", "\r\n", "e"});
+  CHECK(lines_of(text, {.newline = io::newline_mode::recognize}) ==
+        std::vector<std::string>{"a", "b", "c", "d", "", "e"});
+  CHECK(lines_of(text, {.newline = io::newline_mode::lf}, true) ==
+        std::vector<std::string>{"a\rb\r\n", "c\n", "d\r\r\n", "e"});
+  CHECK(lines_of(text, {.newline = io::newline_mode::lf}) == std::vector<std::string>{"a\rb\r", "c", "d\r\r", "e"});
+  CHECK(lines_of(text, {.newline = io::newline_mode::cr}) == std::vector<std::string>{"a", "b", "\nc\nd", "", "\ne"});
+  CHECK(lines_of(text, {.newline = io::newline_mode::crlf}) == std::vector<std::string>{"a\rb", "c\nd\r", "e"});
+  // A "\r\n" split by the source's buffer is one line end.
+  CHECK(lines_of("x\r\ny", {.newline = io::newline_mode::recognize}, true, 2) ==
+        std::vector<std::string>{"x\r\n", "y"});
+  CHECK(lines_of("x\r\ny", {.newline = io::newline_mode::universal}, true, 2) ==
+        std::vector<std::string>{"x\n", "y"});
+  // Lines over a plain byte stream are cut as before: "\n", with a '\r' before it dropped.
+  io::memory_stream plain(std::string_view("a\r\nb\rc"));
+  std::vector<std::string> got;
+  for (std::string_view line : plain | io::views::lines) got.emplace_back(line);
+  CHECK(got == std::vector<std::string>{"a", "b\rc"});
+}
+
+TEST_CASE("after a break, the text reader is right after the last line handed out") {
+  const std::string text = "one\r\ntwo\rthree\n\xFFrest\r";
+  for (std::size_t buffer = 1; buffer <= 9; ++buffer) {
+    CAPTURE(buffer);
+    io::memory_stream source(text);
+    io::buffered_reader small(source, buffer);
+    io::text_reader reader(small, {.errors = io::text_errors::replace});
+    std::vector<std::string> seen;
+    for (std::string_view line : reader | io::views::lines) {
+      seen.emplace_back(line);
+      if (seen.size() == 2) break;
+    }
+    CHECK(seen == std::vector<std::string>{"one", "two"});
+    CHECK(io::read_all<std::string>(reader) == "three\n\uFFFDrest\n");
+  }
+}
+
+TEST_CASE("std::ranges and range-v3 over a text reader, held by name and as a prvalue pipeline") {
+  const std::string text = "\xEF\xBB\xBF" "alpha\r\nbeta\n";
+  io::memory_stream source(text);
+  io::text_reader reader(source, {.encoding = "UTF_8-sig"});
+  auto view = reader | io::views::lines;
+  static_assert(std::ranges::input_range<decltype(view)>);
+  static_assert(!std::ranges::forward_range<decltype(view)>);
+  std::vector<std::string> a;
+  for (auto size : view | std::views::transform([](std::string_view l) { return l.size(); })) a.push_back(std::to_string(size));
+  CHECK(a == std::vector<std::string>{"5", "4"});
+  const auto b = io::text_reader(io::memory_stream(text), {.encoding = "utf-8-sig"}) | io::views::lines |
+                 ranges::views::transform([](std::string_view l) { return std::string(l); }) | ranges::to<std::vector>();
+  CHECK(b == std::vector<std::string>{"alpha", "beta"});
+}
+
+TEST_CASE("encoding names as Python spells UTF-8, and other encodings are errc::unknown_encoding for now") {
+  for (const char* name : {"utf-8", "UTF8", "utf_8", "U8", "utf", "cp65001", " Utf--8 "})
+    CHECK(text_of("\xC3\xA9", {.encoding = name}) == "\xC3\xA9");
+  CHECK(text_of("\xEF\xBB\xBFx\xEF\xBB\xBF", {.encoding = "utf-8-sig"}) == "x\xEF\xBB\xBF");
+  CHECK(text_of("\xEF\xBB\xBFx", {.encoding = "utf-8"}) == "\xEF\xBB\xBFx");
+  io::text_reader reader(io::memory_stream(std::string_view("x")), {.encoding = "utf8-sig"});
+  CHECK_THROWS_AS(reader.fill(), io::io_error);
+  std::error_code ec;
+  CHECK(reader.fill(ec).empty());
+  CHECK(ec == io::errc::unknown_encoding);
+  temp_dir dir;
+  write_text(dir / "t", "x");
+  CHECK_THROWS_AS(io::open_text(dir / "t", "r", {.encoding = "klingon"}), io::io_error);
+  io::open_text(dir / "t", "r", {.encoding = "klingon"}, ec);
+  CHECK(ec == io::errc::unknown_encoding);
+  io::open_text(dir / "t", "w", {}, ec);
+  CHECK(ec == io::errc::invalid_argument);
+  CHECK(std::filesystem::file_size(dir / "t") == 1); // nothing truncated
+  io::open_text(dir / "missing", "r", {}, ec);
+  CHECK(ec == std::errc::no_such_file_or_directory);
+  CHECK(io::read_all<std::string>(io::open_text(dir / "t", "rt")) == "x");
+}
+
+TEST_CASE("an unbuffered source is read through a buffered_reader") {
+  temp_dir dir;
+  write_text(dir / "t", "a\r\nb");
+  io::file f(dir / "t");
+  io::text_reader reader(f);
+  static_assert(std::same_as<decltype(reader), io::text_reader<io::buffered_reader<io::file&>>>);
+  CHECK(io::read_all<std::string>(reader) == "a\nb");
+}
+
+TEST_CASE("fill(n) gathers text across repairs and buffer ends, and refuses more than the capacity") {
+  io::memory_stream source(std::string_view("ab\xFF\xC3\xA9\r\ncd"));
+  io::buffered_reader small(source, 2);
+  io::text_reader reader(small, {.errors = io::text_errors::replace}, 16);
+  CHECK(io::as_string_view(reader.fill(10)) == "ab\uFFFD\xC3\xA9\ncd");
+  CHECK_THROWS_AS(reader.fill(17), io::io_error);
+  std::error_code ec;
+  reader.fill(17, ec);
+  CHECK(ec == io::errc::no_buffer_space);
+}
+
+TEST_CASE("a read error of the source passes through, after the text before it, both ways") {
+  io_test::trickle_reader source{.data = "one\ntwo\nthree\n", .step = 3, .fail_after = 9};
+  io::text_reader reader(io::buffered_reader(source, 4));
+  std::vector<std::string> seen;
+  std::error_code ec;
+  for (std::string_view line : reader | io::views::lines(ec)) seen.emplace_back(line);
+  CHECK(seen == std::vector<std::string>{"one", "two"});
+  CHECK(ec == std::errc::io_error);
+  io_test::trickle_reader again{.data = "one\ntwo\nthree\n", .step = 3, .fail_after = 9};
+  io::text_reader thrown(io::buffered_reader(again, 4));
+  CHECK_THROWS_AS(io::read_all<std::string>(thrown), std::system_error);
+}
