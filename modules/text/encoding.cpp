@@ -517,14 +517,13 @@ std::size_t text_decoder::run_latin1(const unsigned char* p, std::size_t n, curs
         continue;
       }
     }
-    // Every byte is its own code point: two UTF-8 bytes for each one from 80 on.
+    // Every byte is its own code point: two UTF-8 bytes for each one from 80 on. Without a branch,
+    // which random bytes would mispredict half the time: both bytes are stored, the second is
+    // kept only for a byte from 80 on.
     const unsigned char b = p[i++];
-    if (b < 0x80) {
-      *o++ = static_cast<char>(b);
-    } else {
-      *o++ = static_cast<char>(0xC0 | (b >> 6));
-      *o++ = static_cast<char>(0x80 | (b & 0x3F));
-    }
+    o[0] = static_cast<char>(b < 0x80 ? b : 0xC0 | (b >> 6));
+    o[1] = static_cast<char>(0x80 | (b & 0x3F));
+    o += 1 + (b >> 7);
   }
   out.size = static_cast<std::size_t>(o - out.text.data());
   return n;
@@ -980,6 +979,22 @@ std::size_t text_encoder::run(const unsigned char* p, std::size_t n, bool last, 
                                      kind_ != encoding_kind::utf16_be;
   std::size_t i = 0;
   while (i < n) {
+    if (!ascii_as_is && kind_ != encoding_kind::charmap) { // UTF-16: ASCII runs, two bytes each
+      std::size_t run = ascii_run(p + i, n - i);
+      if (translate) {
+        const void* nl = std::memchr(p + i, '\n', run);
+        if (nl) run = static_cast<std::size_t>(static_cast<const unsigned char*>(nl) - (p + i));
+      }
+      char* o = out.room(2 * run);
+      const bool be = kind_ == encoding_kind::utf16_be;
+      for (std::size_t k = 0; k < run; ++k, o += 2) {
+        o[be] = static_cast<char>(p[i + k]);
+        o[!be] = 0;
+      }
+      out.size += 2 * run;
+      i += run;
+      if (i == n) break;
+    }
     if (ascii_as_is) { // every encoding here but UTF-16 (and EBCDIC charmaps) writes ASCII as is
       std::size_t run = ascii_run(p + i, n - i);
       if (translate) {
