@@ -5,3 +5,4 @@
 export module io.text;
 export import io.core;
 export import :options;
+export import :print;
