@@ -133,7 +133,7 @@ int run(int argc, char** argv) {
     }
     if (!name.empty()) line.append(" ").append(name);
     line += '\n';
-    if (!write_ec) io::write(io::standard_output(), line, write_ec);
+    if (!write_ec) io::write(io::standard_output().raw(), line, write_ec);
   };
 
   int status = 0;
@@ -143,7 +143,7 @@ int run(int argc, char** argv) {
     io::file opened;
     if (op.name != "-") opened = io::file(op.name, "r", ec);
     const bool open_failed = static_cast<bool>(ec);
-    io::file& in = op.name == "-" ? io::standard_input() : opened;
+    io::file& in = op.name == "-" ? io::standard_input().raw() : opened;
     counts c;
     if (!open_failed && decompress) {
       auto decoded = io::decompress(in);
