@@ -96,7 +96,9 @@ private:
 
 // Formats into `out`, then a newline when `newline`: into the free room of a writer that lends
 // it when the text fits there (the common case: one formatting pass, no copy), else into a stack
-// block written with one write when the text fits in it, else a block at a time.
+// block written with one write when the text fits in it, else a block at a time. A text that
+// does not fit is formatted again; formatting never moves from its arguments (the format
+// functions take them as lvalues), so forwarding them to a second pass is safe.
 template <class W, class Sink, class... Args>
 void print_to(W& out, Sink& sink, bool newline, formatting::format_string<Args...> format, Args&&... args) {
   const std::size_t extra = newline ? 1 : 0;
@@ -146,7 +148,8 @@ using format_string = detail::formatting::format_string<Args...>;
 /// writable stream: straight into the buffer of a buffered stream (buffered_writer, io::open's
 /// files, standard output) with no temporary string, through a small stack buffer otherwise.
 /// Stream errors throw io_error at the write that meets them, which for a buffered stream is
-/// usually a later flush() or close(), as with every write.
+/// usually a later flush() or close(), as with every write. A text longer than the buffer's free
+/// room is formatted a second time, so a formatter of your own should have no side effects.
 template <writable W, class... Args>
 void print(W& out, format_string<Args...> format, Args&&... args) {
   detail::throw_errors sink;
