@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bootstrap.sh — install everything io needs to build and test, idempotently.
 #
-# Debian packages (clang-19, clang-22 + libc++, range-v3, doctest, Google Benchmark, libfiu,
-# sanitizer runtimes, the zlib, zstd, xz and bzip2 libraries and tools, ISA-L (fast gzip decoding), gnuplot for the benchmark
+# Debian packages (clang-19, clang-22 + libc++, range-v3, doctest, {fmt} (io.text formats with it
+# where libstdc++ 12 has no <format>), Google Benchmark, libfiu, strace (the standard streams test
+# counts write calls), sanitizer runtimes, the zlib, zstd, xz and bzip2 libraries and tools, ISA-L (fast gzip decoding), gnuplot for the benchmark
 # chart) go in with apt-get, as root or through sudo; CMake 4.3.1 and Ninja 1.13.2 are pinned npm
 # packages installed into .tools/ (ignored by git). A second run only checks.
 set -euo pipefail
@@ -13,11 +14,11 @@ tools="$root/.tools"
 packages=(
   clang-19 clang-tools-19 libclang-rt-19-dev
   clang-22 clang-tools-22 libc++-22-dev libc++abi-22-dev
-  librange-v3-dev doctest-dev libbenchmark-dev
+  librange-v3-dev doctest-dev libbenchmark-dev libfmt-dev
   libfiu-dev fiu-utils
   zlib1g-dev libzstd-dev liblzma-dev libbz2-dev libisal-dev
   gzip zstd xz-utils bzip2
-  python3 gnuplot-nox
+  python3 gnuplot-nox strace
 )
 cmake_version=4.3.1
 ninja_version=1.13.2

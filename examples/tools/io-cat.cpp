@@ -62,7 +62,7 @@ int run(int argc, char** argv) {
     std::error_code ec;
     io::file opened;
     if (name != "-") opened = io::file(name, "r", ec);
-    io::file& in = name == "-" ? io::standard_input() : opened;
+    io::file& in = name == "-" ? io::standard_input().raw() : opened;
     struct stat info {};
     if (!ec && ::fstat(in.native_handle(), &info) != 0) ec = {errno, std::system_category()};
     if (ec) {
@@ -84,8 +84,8 @@ int run(int argc, char** argv) {
     // File to file, io::copy moves the bytes inside the kernel (copy_file_range). Into a pipe or
     // a device it would use sendfile(2), which fails on a pipe whose reader is gone even with no
     // bytes to send; reading first, as cat does, finds nothing to write and meets no error.
-    if (S_ISREG(out.st_mode)) io::copy(in, io::standard_output(), ec);
-    else io::copy<io::file, io::file>(in, io::standard_output(), ec);
+    if (S_ISREG(out.st_mode)) io::copy(in, io::standard_output().raw(), ec);
+    else io::copy<io::file, io::file>(in, io::standard_output().raw(), ec);
     if (ec && output_failed(ec)) {
       std::fprintf(stderr, "io-cat: write error: %s\n", ec.message().c_str());
       return 1;

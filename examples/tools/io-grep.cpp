@@ -24,7 +24,7 @@ constexpr std::size_t first_block = 128 * 1024;
 // out ends the run at once; a flush before a message on standard error (gnulib's error() does one)
 // that fails only marks the output as failed, and grep goes on to report it at exit.
 struct output {
-  io::buffered_writer<io::file&> writer{io::standard_output()};
+  io::buffered_writer<io::file&> writer{io::standard_output().raw()};
   bool failed = false;       // a flush before a message failed
   bool written_since = false; // bytes were written after that
 
@@ -119,7 +119,7 @@ int run(int argc, char** argv) {
     std::error_code ec, write_ec;
     const std::string_view shown = name == "-" ? "(standard input)" : name;
     if (name == "-") {
-      any_match |= s.run(io::standard_input(), shown, ec, write_ec);
+      any_match |= s.run(io::standard_input().raw(), shown, ec, write_ec);
     } else {
       io::file in(name, "r", ec);
       if (!ec) any_match |= s.run(in, shown, ec, write_ec);

@@ -1,5 +1,5 @@
-// io-wc [-l] [-w] [-c] [-z] [FILE...] — GNU wc's counts and layout in the C locale, counted through
-// io::views::chunks. With no FILE, or with -, it reads standard input. With -z it counts the
+// io-wc [-l] [-w] [-m] [-c] [-z] [FILE...] — GNU wc's counts and layout in the C locale, counted through
+// io::views::chunks; -m counts the characters of UTF-8 text as GNU wc -m does under LC_ALL=C.UTF-8. With no FILE, or with -, it reads standard input. With -z it counts the
 // decompressed contents (gzip, zstd, xz, bzip2; others as they are) through io::decompress. Errors read as GNU wc's;
 // a failing standard output does not stop the counting, and is reported last.
 #include <algorithm>
@@ -21,7 +21,39 @@ import io;
 namespace {
 
 struct counts {
-  std::uint64_t lines = 0, words = 0, bytes = 0;
+  std::uint64_t lines = 0, words = 0, chars = 0, bytes = 0;
+};
+
+// Counts UTF-8 characters as GNU wc -m does under LC_ALL=C.UTF-8 (glibc's mbrtowc): a byte that
+// starts no valid sequence counts nothing and decoding resumes at the next byte; overlong forms
+// and surrogates are invalid, while glibc still takes the 4- to 6-byte forms up to 0x7fffffff.
+// The state carries a sequence across pieces; one left incomplete at the end counts nothing.
+struct utf8_counter {
+  std::uint32_t value = 0;
+  int needed = 0, length = 0;
+
+  std::uint64_t count(std::string_view text) {
+    static constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000, 0x200000, 0x4000000};
+    std::uint64_t n = 0;
+    for (const char c : text) {
+      const auto b = static_cast<unsigned char>(c);
+      if (needed != 0) {
+        if ((b & 0xc0) == 0x80) {
+          value = value << 6 | (b & 0x3f);
+          if (--needed == 0) n += value >= smallest[length] && !(value >= 0xd800 && value <= 0xdfff);
+          continue;
+        }
+        needed = 0; // not a continuation: the sequence was invalid, and this byte starts afresh
+      }
+      if (b < 0x80) ++n;
+      else if (b >= 0xc0 && b <= 0xfd) {
+        length = b < 0xe0 ? 2 : b < 0xf0 ? 3 : b < 0xf8 ? 4 : b < 0xfc ? 5 : 6;
+        needed = length - 1;
+        value = b & (0x7f >> length);
+      }
+    }
+    return n;
+  }
 };
 
 // In the C locale a word starts at a printable character and ends at white space; other bytes
@@ -49,8 +81,9 @@ std::uint64_t count_newlines(std::string_view text) {
 }
 
 // Adds the counts of `text` to `total`; `in_word` carries a word across pieces.
-void tally(std::string_view text, bool want_words, bool& in_word, counts& total) {
+void tally(std::string_view text, bool want_words, bool& in_word, counts& total, utf8_counter* chars = nullptr) {
   total.bytes += text.size();
+  if (chars != nullptr) total.chars += chars->count(text);
   total.lines += count_newlines(text);
   if (!want_words) return;
   for (const char c : text) {
@@ -64,11 +97,12 @@ void tally(std::string_view text, bool want_words, bool& in_word, counts& total)
 // 256 KiB, so the chunks point into it). A read error ends the chunks after the bytes read before
 // it, which are counted, as `zcat | wc` counts them.
 template <class S>
-counts count(S& in, bool want_words, std::error_code& ec) {
+counts count(S& in, bool want_words, bool want_chars, std::error_code& ec) {
   counts total;
   bool in_word = false;
+  utf8_counter chars;
   for (const std::span<const std::byte> chunk : io::views::chunks(in, 256 * 1024, ec))
-    tally(io::as_string_view(chunk), want_words, in_word, total);
+    tally(io::as_string_view(chunk), want_words, in_word, total, want_chars ? &chars : nullptr);
   return total;
 }
 
@@ -80,7 +114,7 @@ struct operand {
 };
 
 int run(int argc, char** argv) {
-  bool lines = false, words = false, bytes = false, decompress = false, options_done = false;
+  bool lines = false, words = false, chars = false, bytes = false, decompress = false, options_done = false;
   std::vector<operand> operands;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -91,9 +125,10 @@ int run(int argc, char** argv) {
         if (c == 'l') lines = true;
         else if (c == 'w') words = true;
         else if (c == 'c') bytes = true;
+        else if (c == 'm') chars = true;
         else if (c == 'z') decompress = true;
         else {
-          std::fprintf(stderr, "io-wc: invalid option -- '%c'\nusage: io-wc [-l] [-w] [-c] [-z] [FILE...]\n", c);
+          std::fprintf(stderr, "io-wc: invalid option -- '%c'\nusage: io-wc [-l] [-w] [-m] [-c] [-z] [FILE...]\n", c);
           return 1;
         }
       }
@@ -101,14 +136,14 @@ int run(int argc, char** argv) {
       operands.push_back({std::string(arg), true});
     }
   }
-  if (!lines && !words && !bytes) lines = words = bytes = true;
+  if (!lines && !words && !chars && !bytes) lines = words = bytes = true;
   if (operands.empty()) operands.push_back({"-", false});
 
   // The column width, as GNU wc chooses it from the sizes it can see before reading.
   for (operand& op : operands)
     op.stat_failed = op.name == "-" ? ::fstat(0, &op.info) != 0 : ::stat(op.name.c_str(), &op.info) != 0;
   int width = 1;
-  if (lines + words + bytes > 1 || operands.size() > 1) {
+  if (lines + words + chars + bytes > 1 || operands.size() > 1) {
     std::uint64_t regular_total = 0;
     int minimum = 1;
     for (const operand& op : operands) {
@@ -120,20 +155,19 @@ int run(int argc, char** argv) {
     width = std::max(width, minimum);
   }
 
-  // One write a line, as GNU wc writes: each count shows as soon as its file is read, and
-  // stderr's messages fall in place between them. After a failed write nothing more is written.
+  // Through io's buffered standard output, as GNU wc's goes through stdio's: by line on a
+  // terminal, fully into a pipe or file. After a failed write nothing more is written.
   std::error_code write_ec;
+  io::standard_writer& out = io::standard_output();
   auto print = [&](const counts& c, std::string_view name) {
-    std::string line;
-    char number[32];
-    for (const auto& [wanted, value] : {std::pair{lines, c.lines}, {words, c.words}, {bytes, c.bytes}}) {
-      if (!wanted) continue;
-      std::snprintf(number, sizeof number, "%s%*llu", line.empty() ? "" : " ", width, static_cast<unsigned long long>(value));
-      line += number;
+    bool first = true;
+    for (const auto& [wanted, value] :
+         {std::pair{lines, c.lines}, {words, c.words}, {chars, c.chars}, {bytes, c.bytes}}) {
+      if (!wanted || write_ec) continue;
+      io::print(out, write_ec, "{}{:>{}}", first ? "" : " ", value, width);
+      first = false;
     }
-    if (!name.empty()) line.append(" ").append(name);
-    line += '\n';
-    if (!write_ec) io::write(io::standard_output(), line, write_ec);
+    if (!write_ec) io::println(out, write_ec, "{}{}", name.empty() ? "" : " ", name);
   };
 
   int status = 0;
@@ -143,13 +177,13 @@ int run(int argc, char** argv) {
     io::file opened;
     if (op.name != "-") opened = io::file(op.name, "r", ec);
     const bool open_failed = static_cast<bool>(ec);
-    io::file& in = op.name == "-" ? io::standard_input() : opened;
+    io::file& in = op.name == "-" ? io::standard_input().raw() : opened;
     counts c;
     if (!open_failed && decompress) {
       auto decoded = io::decompress(in);
-      c = count(decoded, words, ec);
+      c = count(decoded, words, chars, ec);
     } else if (!open_failed) {
-      c = count(in, words, ec);
+      c = count(in, words, chars, ec);
     }
     if (ec) {
       std::fprintf(stderr, "io-wc: %s: %s\n", op.name.c_str(), ec.message().c_str());
@@ -158,10 +192,14 @@ int run(int argc, char** argv) {
       // file that did not open gets no line.
       if (open_failed && ec != std::errc::is_a_directory) continue;
     }
-    total.lines += c.lines, total.words += c.words, total.bytes += c.bytes;
+    total.lines += c.lines, total.words += c.words, total.chars += c.chars, total.bytes += c.bytes;
     print(c, op.named ? op.name : "");
   }
   if (operands.size() > 1) print(total, "total");
+  // Closed here, so that its errors are reported as GNU wc reports them and not again at exit.
+  std::error_code close_ec;
+  out.close(close_ec);
+  if (!write_ec) write_ec = close_ec;
   if (write_ec) {
     // GNU wc's stdio has dropped the failed line by the time it checks standard output at exit,
     // so it reports no reason: "wc: write error".

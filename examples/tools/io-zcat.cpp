@@ -42,7 +42,7 @@ int unpack(S& in, std::string_view name, std::error_code& write_ec) {
   for (;;) {
     const std::span<const std::byte> bytes = z.fill(ec);
     if (ec || bytes.empty()) break;
-    io::write(io::standard_output(), bytes, write_ec);
+    io::write(io::standard_output().raw(), bytes, write_ec);
     if (write_ec) return 1;
     z.consume(bytes.size());
   }
@@ -75,7 +75,7 @@ int run(int argc, char** argv) {
   for (const std::string_view name : names) {
     std::error_code write_ec;
     if (name == "-") {
-      note(unpack(io::standard_input(), "stdin", write_ec));
+      note(unpack(io::standard_input().raw(), "stdin", write_ec));
     } else {
       std::error_code ec;
       io::file in(name, "r", ec);

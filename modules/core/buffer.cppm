@@ -103,6 +103,13 @@ public:
   inline std::size_t size() const noexcept { return size_; }
   inline void clear() noexcept { size_ = 0; }
 
+  // The free room after the pending bytes, where a caller may put bytes in place (commit() them).
+  inline std::span<std::byte> spare(const byte_buffer& buffer) const noexcept {
+    return {buffer.data() + size_, buffer.capacity() - size_};
+  }
+  // Makes the first `n` bytes of spare() pending (n at most its size).
+  inline void commit(const byte_buffer& buffer, std::size_t n) noexcept { size_ += std::min(n, buffer.capacity() - size_); }
+
   // Copies `bytes` into the buffer if they fit; the inline fast path of every buffered write.
   inline bool try_append(const byte_buffer& buffer, std::span<const std::byte> bytes) noexcept {
     if (bytes.size() > buffer.capacity() - size_) return false;

@@ -197,6 +197,16 @@ public:
 
   /// Whether close() was called.
   bool closed() const noexcept { return closed_; }
+  /// The buffer's free room for writing, where a caller may put bytes in place and then commit()
+  /// them (how io::print formats without a copy); empty when a write must first do more (the
+  /// stream is closed, holds read-ahead, was not opened for writing, or must move to its end):
+  /// then write() as usual.
+  std::span<std::byte> spare() noexcept {
+    if (closed_ || reposition_ || reads_.size() != 0 || !buffer_ || !may_write()) return {};
+    return writes_.spare(buffer_);
+  }
+  /// Makes the first `n` bytes of spare() written, as write() of them would (n at most its size).
+  void commit(std::size_t n) noexcept { writes_.commit(buffer_, n); }
   /// The buffer's size in bytes.
   std::size_t capacity() const noexcept { return buffer_.capacity(); }
   /// The underlying stream; pending writes have not reached it and read-ahead was taken from it.

@@ -137,6 +137,15 @@ public:
 
   /// The bytes written but not yet passed to the underlying stream.
   std::span<const std::byte> buffered() const noexcept { return window_.pending(buffer_); }
+  /// The buffer's free room, where a caller may put bytes in place and then commit() them (how
+  /// io::print formats without a copy); empty when a write must first do more (the writer is
+  /// closed, or an appending stream must move to its end): then write() as usual.
+  std::span<std::byte> spare() noexcept {
+    if (closed_ || reposition_ || !buffer_) return {};
+    return window_.spare(buffer_);
+  }
+  /// Makes the first `n` bytes of spare() written, as write() of them would (n at most its size).
+  void commit(std::size_t n) noexcept { window_.commit(buffer_, n); }
   /// The buffer's size in bytes.
   std::size_t capacity() const noexcept { return buffer_.capacity(); }
   /// The underlying stream; bytes still buffered have not reached it.

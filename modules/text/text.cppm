@@ -11,3 +11,4 @@ export import :utf8;
 export import :names;
 export import :text_reader;
 export import :open_text;
+export import :print;

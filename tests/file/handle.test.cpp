@@ -440,16 +440,22 @@ TEST_CASE("a moved file handle carries the descriptor and the moved-from one is 
   CHECK(read_text(dir / "f") == "moved!");
 }
 
-TEST_CASE("the standard streams are files on descriptors 0, 1 and 2 that io never closes") {
-  CHECK(io::standard_input().native_handle() == 0);
-  CHECK(io::standard_input().readable());
-  CHECK(!io::standard_input().writable());
-  CHECK(io::standard_output().native_handle() == 1);
-  CHECK(io::standard_output().writable());
-  CHECK(io::standard_error().native_handle() == 2);
+TEST_CASE("the standard streams wrap files on descriptors 0, 1 and 2 that io never closes") {
+  CHECK(io::standard_input().raw().native_handle() == 0);
+  CHECK(io::standard_input().raw().readable());
+  CHECK(!io::standard_input().raw().writable());
+  CHECK(io::standard_input().path() == "<stdin>");
+  CHECK(io::standard_output().raw().native_handle() == 1);
+  CHECK(io::standard_output().raw().writable());
+  CHECK(io::standard_output().path() == "<stdout>");
+  CHECK(io::standard_error().raw().native_handle() == 2);
   CHECK(io::standard_error().path() == "<stderr>");
+  CHECK(io::standard_error().mode() == io::buffering::none);
+  CHECK(io::standard_output().mode() ==
+        (io::is_terminal(io::standard_output()) ? io::buffering::line : io::buffering::full));
   CHECK(&io::standard_output() == &io::standard_output());
   io::write(io::standard_error(), ""); // an empty write is fine
+  CHECK(io::standard_error().buffered().empty());
 }
 
 TEST_CASE("a file that io does not own stays open when the handle closes") {

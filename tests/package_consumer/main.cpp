@@ -1,5 +1,4 @@
-// Uses the installed io through `import io;`: memory, file and views together.
-#include <cstdio>
+// Uses the installed io through `import io;`: memory, file, views and print together.
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -18,6 +17,6 @@ int main() {
   int lines = 0;
   for (std::string_view line : in | io::views::lines) lines += line.empty() ? 0 : 1;
   std::filesystem::remove(path);
-  std::printf("lines: %d\n", lines);
+  io::println("lines: {}", lines); // io.text's formatting: std::format or {fmt}, as io was built
   return lines == 3 ? 0 : 1;
 }

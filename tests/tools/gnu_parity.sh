@@ -61,6 +61,33 @@ for opts in "" -l -w -c -lw -lc -wc -lwc "-l -c"; do
 done
 compare "wc (standard input, no operand, empty)" empty "wc" "$io_wc"
 
+# -m: the characters of UTF-8 text, against GNU wc -m under LC_ALL=C.UTF-8, where a byte that
+# starts no valid sequence counts nothing (overlong forms and surrogates included, while glibc
+# takes 5- and 6-byte forms); io-wc counts UTF-8 whatever the locale. Without -w, whose words
+# GNU wc counts differently in a UTF-8 locale.
+python3 - <<'PY'
+import random
+rng = random.Random(20261126)
+chars = "aé€😀\n \t\u0800\uffff\U0010ffff\u00a0日本語"
+open("utf8", "wb").write("".join(rng.choice(chars) for _ in range(50000)).encode())
+pieces = [b"\xc3", b"\xe2\x82", b"\xf0\x9f\x98", b"\xff", b"\xfe", b"\x80", b"\xbf", b"\xc0\x80", b"\xc1\xbf",
+          b"\xe0\x80\x80", b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xf0\x80\x80\x80", b"\xf4\x90\x80\x80",
+          b"\xf5\x80\x80\x80", b"\xf8\x88\x80\x80\x80", b"\xfc\x84\x80\x80\x80\x80", b"\xf8\x80\x80\x80\x80",
+          b"\x00", b"a", b"\n", "é".encode(), "€".encode(), "😀".encode()]
+open("invalid", "wb").write(b"".join(rng.choice(pieces) for _ in range(60000)))
+open("random_bytes", "wb").write(bytes(rng.randrange(256) for _ in range(300000)))
+# Bytes from the UTF-8 range only (lead and continuation bytes in any order).
+open("random_high", "wb").write(bytes(rng.randrange(0x80, 0x100) for _ in range(300000)))
+# A 4-byte character across the 256 KiB chunks io-wc reads, and one cut short at the very end.
+open("straddle", "wb").write(b"x" * (256 * 1024 - 2) + "😀".encode() * 3 + b"\xe2\x82")
+PY
+utf8_files="utf8 invalid random_bytes random_high straddle binary high text empty"
+for opts in -m -lm -mc -lmc "-m -l"; do
+  for f in $utf8_files; do compare "wc $opts $f (UTF-8)" /dev/null "LC_ALL=C.UTF-8 wc $opts $f" "$io_wc $opts $f"; done
+  compare "wc $opts (all UTF-8 files)" /dev/null "LC_ALL=C.UTF-8 wc $opts $utf8_files" "$io_wc $opts $utf8_files"
+  compare "wc $opts (UTF-8, standard input from a pipe)" invalid "cat | LC_ALL=C.UTF-8 wc $opts" "cat | $io_wc $opts"
+done
+
 for f in $files; do compare "cat $f" /dev/null "cat $f" "$io_cat $f"; done
 compare "cat (all files)" /dev/null "cat $files" "$io_cat $files"
 compare "cat (standard input)" big "cat" "$io_cat"
@@ -83,7 +110,7 @@ nopipe="trap '' PIPE;"
 # The tools under test as io-wc, io-cat and io-grep, so that each command below reads once for both.
 mkdir bin && ln -s "$io_wc" bin/io-wc && ln -s "$io_cat" bin/io-cat && ln -s "$io_grep" bin/io-grep
 PATH=$work/bin:$PATH
-for cmd in "wc text" "wc -l no_newline text" "wc text missing empty" "wc missing text" "wc text directory" "wc -c"; do
+for cmd in "wc text" "wc -l no_newline text" "wc text missing empty" "wc missing text" "wc text directory" "wc -c" "wc -m text big"; do
   compare "$cmd (to /dev/full)" text "$cmd >/dev/full" "io-$cmd >/dev/full"
   compare "$cmd (to a closed pipe)" text "$nopipe $cmd >&7" "$nopipe io-$cmd >&7"
 done
