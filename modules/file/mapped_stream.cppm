@@ -35,7 +35,9 @@ public:
   ~store_stream();
 
   /// Writes `bytes` at the position, overwriting and extending; the position moves past them.
-  void write(std::span<const std::byte> bytes) {
+  // `inline`: a member defined in a class of a module's purview is not inline by itself, and this
+  // one must be inlined into the caller's loop.
+  inline void write(std::span<const std::byte> bytes) {
     // The common case, appending while there is room, stays inline: a check and a memcpy.
     if (!closed_ && pos_ == size_ && bytes.size() <= capacity_ - size_) [[likely]] {
       if (!bytes.empty()) std::memcpy(data_ + size_, bytes.data(), bytes.size());
@@ -54,7 +56,7 @@ public:
   }
 
   /// Does nothing but report a closed stream: the bytes are in memory or in the map already (see sync()).
-  void flush() { check_open("flush"); }
+  inline void flush() { check_open("flush"); }
   /// As flush(), reporting errors through `ec`.
   void flush(std::error_code& ec) noexcept { open_for(ec, "flush"); }
 
