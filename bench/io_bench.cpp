@@ -13,6 +13,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <memory>
 #include <new>
@@ -258,6 +259,14 @@ std::uint64_t append_memory_stream() {
   return sample(m.view().data(), m.view().size());
 }
 
+// A spooled_stream whose threshold is never reached: a memory stream (the same fast path).
+std::uint64_t append_spooled_below() {
+  io::spooled_stream m(std::numeric_limits<std::size_t>::max());
+  const auto bytes = io::as_bytes(piece);
+  for (std::size_t i = 0; i < pieces; ++i) m.write(bytes);
+  return sample(m.view().data(), m.view().size());
+}
+
 // ---- file writes: 64 MiB in 1 MiB blocks, and the pieces -------------------------------------
 constexpr std::size_t block_count = 64;
 const std::string& block_data() {
@@ -317,6 +326,16 @@ std::uint64_t write_pieces_io() {
   return file_size_of_out();
 }
 
+// A spooled_stream past its threshold from the first byte: appends into a mapped file (in the
+// output's directory), which it grows by remapping and cuts to the contents at close.
+std::uint64_t write_pieces_spooled() {
+  io::spooled_stream out(0, out_file().parent_path());
+  for (std::size_t i = 0; i < pieces; ++i) io::write(out, piece);
+  const std::uint64_t size = out.view().size();
+  out.close();
+  return size;
+}
+
 // Each task: its group, its name ("io ..." for io's own variants), and the work.
 struct task {
   const char* group;
@@ -347,6 +366,7 @@ const std::vector<task> tasks = {
     {"append", "std::vector<std::byte>::insert", append_vector},
     {"append", "std::ostringstream::write", append_ostringstream},
     {"append", "io memory_stream::write", append_memory_stream},
+    {"append", "io spooled_stream::write (in memory)", append_spooled_below},
     {"write 1 MiB blocks", "write()", write_blocks_posix},
     {"write 1 MiB blocks", "fwrite", write_blocks_fwrite},
     {"write 1 MiB blocks", "std::ofstream", write_blocks_ofstream},
@@ -355,6 +375,7 @@ const std::vector<task> tasks = {
     {"write 10-byte pieces", "fwrite", write_pieces_fwrite},
     {"write 10-byte pieces", "std::ofstream", write_pieces_ofstream},
     {"write 10-byte pieces", "io buffered_file", write_pieces_io},
+    {"write 10-byte pieces", "io spooled_stream (in a file)", write_pieces_spooled},
 };
 
 // Runs every task once and checks that each group agrees on its checksum.

@@ -4,6 +4,7 @@ export module io.core;
 export import :error;
 export import :concepts;
 export import :bytes;
+export import :stream_base; // io::detail, the base of the streams over one block of bytes
 export import :detail; // io::detail, for io's own modules only
 export import :buffer; // io::detail buffering pieces
 export import :algorithms;

@@ -107,6 +107,22 @@ file create_temporary(const std::filesystem::path& destination, std::filesystem:
   return {};
 }
 
+// The writer of the error_code constructor: a buffer that cannot be allocated is reported in
+// `ec`, and the writer gets a one-byte buffer that is never used.
+file_writer make_writer(std::size_t buffer_size, std::error_code& ec) noexcept {
+  ec.clear();
+  try {
+    return file_writer(file(), buffer_size);
+  } catch (const std::bad_alloc&) {
+    ec = std::make_error_code(std::errc::not_enough_memory);
+  }
+  return file_writer(file(), 1);
+}
+
+} // namespace
+
+namespace detail {
+
 void sync_directory(const std::filesystem::path& directory, std::error_code& ec) noexcept {
   const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
@@ -122,19 +138,7 @@ void sync_directory(const std::filesystem::path& directory, std::error_code& ec)
   ::close(fd);
 }
 
-// The writer of the error_code constructor: a buffer that cannot be allocated is reported in
-// `ec`, and the writer gets a one-byte buffer that is never used.
-file_writer make_writer(std::size_t buffer_size, std::error_code& ec) noexcept {
-  ec.clear();
-  try {
-    return file_writer(file(), buffer_size);
-  } catch (const std::bad_alloc&) {
-    ec = std::make_error_code(std::errc::not_enough_memory);
-  }
-  return file_writer(file(), 1);
-}
-
-} // namespace
+} // namespace detail
 
 atomic_file::atomic_file(const std::filesystem::path& target, std::size_t buffer_size, std::error_code& ec) noexcept
     : target_(target), out_(make_writer(buffer_size, ec)) {
@@ -228,7 +232,7 @@ void atomic_file::commit(std::error_code& ec) noexcept {
   std::error_code ignored;
   out_.close(ignored); // the file is closed already: this marks the writer closed for later writes
   // The new contents are in place; only their durability is in doubt now, which is its own error.
-  sync_directory(destination_.has_parent_path() ? destination_.parent_path() : ".", sync_failure_);
+  detail::sync_directory(destination_.has_parent_path() ? destination_.parent_path() : ".", sync_failure_);
   if (sync_failure_) ec = errc::not_durable;
 }
 

@@ -1,6 +1,6 @@
 // io.file — files: Python's open modes, buffered file streams, positional and vectored I/O,
-// memory maps, atomic replacement, temporary files, file locks, the standard streams, kernel
-// copies and whole files.
+// memory maps and streams over them, memory streams that spill to disk, atomic replacement,
+// temporary files, file locks, the standard streams, kernel copies and whole files.
 export module io.file;
 export import io.core;
 export import :mode;
@@ -13,3 +13,5 @@ export import :copy;
 export import :whole_file;
 export import :temporary_file;
 export import :file_lock;
+export import :mapped_stream;
+export import :spooled_stream;

@@ -15,6 +15,10 @@ namespace io::detail {
 // names its temporaries with it too.
 std::uint64_t temporary_name_number() noexcept;
 
+// fsync of a directory, so that a rename or link in it survives a crash; atomic_file and
+// spooled_stream call it after theirs.
+void sync_directory(const std::filesystem::path& directory, std::error_code& ec) noexcept;
+
 } // namespace io::detail
 
 export namespace io {

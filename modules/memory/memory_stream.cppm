@@ -12,7 +12,6 @@ module;
 #include <vector>
 export module io.memory:memory_stream;
 import io.core;
-import :stream_base;
 import :byte_array;
 
 export namespace io {

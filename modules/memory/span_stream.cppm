@@ -10,7 +10,6 @@ module;
 #include <type_traits>
 export module io.memory:span_stream;
 import io.core;
-import :stream_base;
 
 export namespace io {
 

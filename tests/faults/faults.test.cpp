@@ -833,3 +833,122 @@ TEST_CASE("temporary_file: an unlink that fails after the fallback's create is r
   }
   CHECK(std::filesystem::is_empty(dir.path()));
 }
+
+TEST_CASE("spooled_stream: under any failing call persist leaves the target whole, old or new, and no temporary name") {
+  io_test::temp_dir dir;
+  const auto target = dir / "spooled.bin";
+  const auto unnamed = dir / "(unnamed temporary file)"; // temporary_file's path in messages
+  const std::string old_contents = payload(3000, 3);
+  const std::string new_contents = payload(70000, 4);
+  auto others = [&] {
+    std::size_t n = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path())) n += entry.path() != target;
+    return n;
+  };
+  // 0: the file is linked and renamed; 1 << 30: the contents are written out by atomic_file.
+  for (const std::size_t threshold : {std::size_t{0}, std::size_t{1} << 30}) {
+    for (const bool use_error_code : {false, true}) {
+      CAPTURE(threshold);
+      CAPTURE(use_error_code);
+      std::uint64_t kept_old = 0, got_new = 0;
+      const auto report = sweep(
+          io_test::error_points, EIO, 1,
+          [&]() -> std::optional<std::error_code> {
+            io::spooled_stream s(threshold, dir.path());
+            for (std::size_t at = 0; at < new_contents.size(); at += 7000)
+              io::write(s, std::string_view(new_contents).substr(at, 7000));
+            if (!use_error_code) {
+              s.persist(target);
+              return std::nullopt;
+            }
+            std::error_code ec;
+            s.persist(target, ec);
+            if (ec) return ec;
+            return std::nullopt;
+          },
+          [&](const outcome& result, const fault_plan& plan) {
+            INFO("fault at call ", plan.first, " (", plan.last_point, "): ", result.message);
+            const std::string now = io_test::read_text(target);
+            CHECK((now == old_contents || now == new_contents));
+            kept_old += now == old_contents;
+            got_new += now == new_contents;
+            if (!result.code) CHECK(now == new_contents);
+            else if (result.code == io::errc::not_durable) CHECK(now == new_contents);
+            else {
+              CHECK(now == old_contents);
+              check_reported(result, plan, {target, unnamed, dir.path()}, true);
+            }
+            // A temporary name stays behind only when removing it was the call that failed.
+            if (plan.last_point != "posix/io/dir/unlink") CHECK(others() == 0);
+            for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+              if (entry.path() != target) std::filesystem::remove(entry.path());
+          },
+          [&] { io_test::write_text(target, old_contents); });
+      CHECK(report.faults >= 5);
+      CHECK(kept_old >= 3);
+      CHECK(got_new >= 1);
+    }
+  }
+}
+
+TEST_CASE("mapped files: a failing msync is reported both ways with the path, a failing grow keeps the map and the file") {
+  io_test::temp_dir dir;
+  const auto path = dir / "map.bin";
+  io_test::write_text(path, std::string(10000, 's'));
+  io::mapped_file m(path, "r+");
+  m.writable_bytes()[0] = std::byte{'S'};
+  for (const bool use_error_code : {false, true}) {
+    fault_plan fail{.error = EIO};
+    const armed_faults armed({"posix/mm/msync"}, fail);
+    outcome result = either_way(use_error_code, [&](auto&... ec) { m.sync(ec...); });
+    CHECK(result.code == std::errc::io_error);
+    CHECK(result.message == (use_error_code ? "" : "cannot sync the map of '" + path.string() + "': Input/output error"));
+    result = either_way(use_error_code, [&](auto&... ec) { m.sync(100, 10, ec...); });
+    CHECK(result.code == std::errc::io_error);
+    CHECK(fail.injected == 2);
+  }
+  for (const char* point : {"posix/io/rw/ftruncate", "linux/mm/mremap"}) {
+    for (const bool use_error_code : {false, true}) {
+      CAPTURE(point);
+      fault_plan fail{.error = ENOSPC};
+      outcome result;
+      {
+        const armed_faults armed({point}, fail);
+        result = either_way(use_error_code, [&](auto&... ec) { m.resize(50000, ec...); });
+      }
+      CHECK(result.code == std::errc::no_space_on_device);
+      CHECK(result.message ==
+            (use_error_code ? "" : "cannot resize the map of '" + path.string() + "': No space left on device"));
+      CHECK(m.size() == 10000);
+      CHECK(std::filesystem::file_size(path) == 10000);
+      CHECK(m.text().front() == 'S');
+    }
+  }
+}
+
+TEST_CASE("mapped_stream: a write whose growth fails is reported with the path, both ways, and changes nothing") {
+  io_test::temp_dir dir;
+  const auto path = dir / "stream.bin";
+  io::mapped_stream s(path, "w+");
+  io::write(s, "before");
+  s.truncate(); // the file holds exactly "before": the next write must grow it
+  for (const char* point : {"posix/io/rw/ftruncate", "linux/mm/mremap"}) {
+    for (const bool use_error_code : {false, true}) {
+      CAPTURE(point);
+      fault_plan fail{.error = ENOSPC};
+      outcome result;
+      {
+        const armed_faults armed({point}, fail);
+        result = either_way(use_error_code, [&](auto&... ec) { s.write(io::as_bytes(std::string_view("after")), ec...); });
+      }
+      CHECK(result.code == std::errc::no_space_on_device);
+      CHECK(result.message == (use_error_code ? "" : "cannot write '" + path.string() + "': No space left on device"));
+      CHECK(s.str() == "before");
+      CHECK(s.tell() == 6);
+      CHECK(std::filesystem::file_size(path) == 6);
+    }
+  }
+  io::write(s, "after");
+  s.close();
+  CHECK(io_test::read_text(path) == "beforeafter");
+}

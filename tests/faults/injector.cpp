@@ -82,7 +82,8 @@ const std::vector<std::string> error_points = {
     "posix/io/rw/pread",  "posix/io/rw/pwrite",     "posix/io/rw/readv",    "posix/io/rw/writev",
     "posix/io/rw/ftruncate", "posix/io/sync/fsync", "posix/io/dir/rename",  "posix/io/dir/unlink",
     "posix/mm/mmap",      "linux/io/copy_file_range", "linux/io/sendfile", "posix/io/seek/lseek",
-    "posix/io/stat/fstat", "posix/mm/madvise",
+    "posix/io/stat/fstat", "posix/mm/madvise",  "posix/mm/msync",         "linux/mm/mremap",
+    "linux/io/linkat",
 };
 
 const std::vector<std::string> interruptible_points = {

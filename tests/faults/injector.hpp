@@ -3,7 +3,8 @@
 // readv, writev, fsync, ftruncate, close, mmap, rename and unlink with failure points named
 // "posix/io/rw/read" and so on, plus ".../reduce" points that shorten a read or write count.
 // interposed_points.cpp adds "linux/io/copy_file_range", "linux/io/sendfile",
-// "posix/io/seek/lseek" and "posix/io/stat/fstat", which the preload library does not wrap. A fault_plan decides, call by call, which calls fail.
+// "posix/io/seek/lseek", "posix/io/stat/fstat", "linux/mm/mremap" and "linux/io/linkat", which the
+// preload library does not wrap. A fault_plan decides, call by call, which calls fail.
 #pragma once
 
 #include <cstdint>

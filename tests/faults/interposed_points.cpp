@@ -1,5 +1,6 @@
 // Failure points for the calls io makes that libfiu's POSIX preload library does not wrap:
-// copy_file_range and sendfile (io::copy), lseek (seek, tell) and fstat (size, mapped_file).
+// copy_file_range and sendfile (io::copy), lseek (seek, tell), fstat (size, mapped_file), mremap
+// (growing maps) and linkat (spooled_stream::persist).
 // Defined here, they take the place of the C library's functions for the calls io makes from this
 // program, and forward to them unless libfiu says to fail.
 #include <cerrno>
@@ -8,6 +9,8 @@
 
 #include <dlfcn.h>
 #include <fiu.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -59,4 +62,22 @@ extern "C" int fstat(int descriptor, struct stat* info) {
   static const function real = next_definition<function>("fstat");
   if (fiu_fail("posix/io/stat/fstat")) return failed_with_errno();
   return real(descriptor, info);
+}
+
+extern "C" void* mremap(void* old_address, std::size_t old_size, std::size_t new_size, int flags, ...) {
+  using function = void* (*)(void*, std::size_t, std::size_t, int, ...);
+  static const function real = next_definition<function>("mremap");
+  if (fiu_fail("linux/mm/mremap")) {
+    failed_with_errno();
+    return MAP_FAILED;
+  }
+  // io never passes MREMAP_FIXED, so there is no fifth argument to forward.
+  return real(old_address, old_size, new_size, flags);
+}
+
+extern "C" int linkat(int from_directory, const char* from, int to_directory, const char* to, int flags) {
+  using function = int (*)(int, const char*, int, const char*, int);
+  static const function real = next_definition<function>("linkat");
+  if (fiu_fail("linux/io/linkat")) return failed_with_errno();
+  return real(from_directory, from, to_directory, to, flags);
 }

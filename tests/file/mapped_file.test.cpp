@@ -4,6 +4,9 @@
 #include "../support.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <tuple>
+#include <utility>
 #include <cstddef>
 #include <filesystem>
 #include <ranges>
@@ -159,4 +162,182 @@ TEST_CASE("a genuinely empty regular file still maps as empty, both ways, also n
   m = io::mapped_file(dir / "empty");
   CHECK(m.empty());
   CHECK(m.text().empty());
+}
+
+// The second version of maps: writable, at any offset, resized, synced.
+
+static_assert(std::ranges::contiguous_range<const io::mapped_file&>);
+
+namespace {
+
+std::string sequence(std::size_t n) {
+  std::string s(n, '\0');
+  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + i * 7 % 26);
+  return s;
+}
+
+// The message of what `f` throws, and its code.
+template <class F>
+std::pair<std::error_code, std::string> thrown(F&& f) {
+  try {
+    f();
+  } catch (const io::io_error& e) {
+    return {e.code(), e.what()};
+  }
+  return {{}, "nothing thrown"};
+}
+
+} // namespace
+
+TEST_CASE("an r+ map writes through to the file, and writes to the file show in the map") {
+  temp_dir dir;
+  const auto path = dir / "shared.bin";
+  write_text(path, sequence(10000));
+  io::mapped_file m(path, "r+");
+  CHECK(m.writable());
+  REQUIRE(m.size() == 10000);
+  const std::span<std::byte> bytes = m.writable_bytes();
+  CHECK(bytes.data() == m.data());
+  std::memcpy(bytes.data() + 4094, "CROSSING", 8); // across a page boundary
+  m.sync();
+  std::string expected = sequence(10000);
+  expected.replace(4094, 8, "CROSSING");
+  CHECK(io_test::read_text(path) == expected);
+  io::file f(path, "r+");
+  f.write_at(9990, io::as_bytes(std::string_view("0123456789")));
+  CHECK(m.text().substr(9990) == "0123456789");
+}
+
+TEST_CASE("a read-only map refuses writable_bytes, resize and nothing else, both ways") {
+  temp_dir dir;
+  write_text(dir / "f", "read only");
+  io::mapped_file m(dir / "f");
+  CHECK(!m.writable());
+  const std::string path = (dir / "f").string();
+  auto [code, message] = thrown([&] { (void)m.writable_bytes(); });
+  CHECK(code == io::errc::not_writable);
+  CHECK(message.find("cannot write to the map of '" + path + "'") == 0);
+  std::tie(code, message) = thrown([&] { m.resize(3); });
+  CHECK(code == io::errc::not_writable);
+  CHECK(message.find("cannot resize the map of '" + path + "'") == 0);
+  std::error_code ec;
+  CHECK(m.writable_bytes(ec).empty());
+  CHECK(ec == io::errc::not_writable);
+  m.resize(3, ec);
+  CHECK(ec == io::errc::not_writable);
+  CHECK(m.text() == "read only");
+  m.sync(); // nothing to write
+  m.sync(ec);
+  CHECK(!ec);
+}
+
+TEST_CASE("resize grows and shrinks the file and the map together, new bytes are zeros") {
+  temp_dir dir;
+  const auto path = dir / "grow.bin";
+  write_text(path, "");
+  io::mapped_file m(path, "r+");
+  CHECK(m.empty());
+  for (const std::size_t size : {1u, 4096u, 4097u, 100000u, 5000u, 0u, 12345u}) {
+    CAPTURE(size);
+    const std::size_t before = m.size();
+    const std::string old_text(m.text());
+    m.resize(size);
+    CHECK(m.size() == size);
+    CHECK(std::filesystem::file_size(path) == size);
+    const std::size_t kept = std::min(before, size);
+    CHECK(m.text().substr(0, kept) == old_text.substr(0, kept));
+    CHECK(m.text().substr(kept) == std::string(size - kept, '\0'));
+    if (size != 0) {
+      m.writable_bytes().back() = std::byte{'z'};
+      m.sync(size - 1, 1);
+      CHECK(io_test::read_text(path).back() == 'z');
+    }
+  }
+  std::error_code ec;
+  m.resize(3, ec);
+  CHECK(!ec);
+  CHECK(io_test::read_text(path).size() == 3);
+}
+
+TEST_CASE("a map of part of an open file starts at any offset, pages aligned inside") {
+  temp_dir dir;
+  const auto path = dir / "parts.bin";
+  const std::string contents = sequence(20000);
+  write_text(path, contents);
+  io::file f(path, "r");
+  for (const std::uint64_t offset : {0u, 1u, 7u, 4095u, 4096u, 4097u, 12289u, 19999u, 20000u}) {
+    for (const std::size_t length : {0u, 1u, 100u, 5000u}) {
+      CAPTURE(offset);
+      CAPTURE(length);
+      if (offset + length > contents.size()) continue;
+      const io::mapped_file m(f, offset, length);
+      const std::size_t expected = length == 0 ? contents.size() - offset : length;
+      CHECK(m.size() == expected);
+      CHECK(m.offset() == offset);
+      CHECK(m.text() == std::string_view(contents).substr(offset, expected));
+      CHECK(!m.writable());
+    }
+  }
+}
+
+TEST_CASE("a map of part of a file: past the end and unreadable files are refused both ways, the map outlives the file") {
+  temp_dir dir;
+  const auto path = dir / "parts.bin";
+  write_text(path, sequence(5000));
+  const std::string name = path.string();
+  {
+    io::file f(path, "r");
+    auto [code, message] = thrown([&] { io::mapped_file m(f, 4990, 11); });
+    CHECK(code == io::errc::invalid_argument);
+    CHECK(message.find("cannot map 11 bytes at offset 4990 of '" + name + "', past its end") == 0);
+    std::error_code ec;
+    io::mapped_file m(f, 5001, 0, ec);
+    CHECK(ec == io::errc::invalid_argument);
+    CHECK(m.empty());
+  }
+  {
+    io::file f(path, "w");
+    auto [code, message] = thrown([&] { io::mapped_file m(f, 0); });
+    CHECK(code == io::errc::not_readable);
+    CHECK(message.find("cannot map '" + name + "'") == 0);
+  }
+  write_text(path, sequence(5000));
+  io::file f(path, "r+");
+  io::mapped_file m(f, 4100, 10);
+  f.close();
+  CHECK(m.writable());
+  std::memcpy(m.writable_bytes().data(), "0123456789", 10);
+  m.resize(20); // the file ends 20 bytes after the map's first byte
+  m.sync();
+  const std::string back = io_test::read_text(path);
+  CHECK(back.size() == 4120);
+  CHECK(back.substr(4100) == "0123456789" + sequence(5000).substr(4110, 10)); // the file's own bytes
+  CHECK(back.substr(0, 4100) == sequence(5000).substr(0, 4100));
+}
+
+TEST_CASE("a mode other than r or r+ is refused both ways, quoting it") {
+  temp_dir dir;
+  write_text(dir / "f", "x");
+  auto [code, message] = thrown([&] { io::mapped_file m(dir / "f", "w"); });
+  CHECK(code == io::errc::invalid_argument);
+  CHECK(message.find("cannot map '" + (dir / "f").string() + "' with mode 'w'") == 0);
+  std::error_code ec;
+  io::mapped_file m(dir / "f", "a+", ec);
+  CHECK(ec == io::errc::invalid_argument);
+  CHECK(m.empty());
+}
+
+TEST_CASE("sync of a range past the map is refused both ways, dont_need advice keeps a shared map's bytes") {
+  temp_dir dir;
+  write_text(dir / "f", sequence(9000));
+  io::mapped_file m(dir / "f", "r+");
+  m.writable_bytes()[8999] = std::byte{'!'};
+  m.advise(io::access_pattern::dont_need);
+  CHECK(m.text().back() == '!');
+  m.sync(8000, 1000);
+  auto [code, message] = thrown([&] { m.sync(8000, 1001); });
+  CHECK(code == io::errc::invalid_argument);
+  std::error_code ec;
+  m.sync(9001, 0, ec);
+  CHECK(ec == io::errc::invalid_argument);
 }

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Checks io::memory_stream against CPython's io.BytesIO on random operation sequences.
 
-Usage: bytesio_parity.py REPLAY [SEQUENCES [SEED]]
+Usage: bytesio_parity.py REPLAY [SEQUENCES [SEED]] [--big] [--view-each] [-- REPLAY_ARGUMENTS...]
 Generates SEQUENCES (default 2000) random sequences of construct/write/read/seek (each whence)/
 tell/truncate (with and without a size)/view/close, runs them through io.BytesIO and through the
-REPLAY program (tests/memory/bytesio_replay.cpp), and fails on the first differing result.
+REPLAY program (tests/memory/bytesio_replay.cpp, or tests/file/stream_replay.cpp with its
+arguments after `--`), and fails on the first differing result. --big adds writes, seeks and
+truncates of thousands of bytes (to cross a spooled stream's threshold of 4096 and a page);
+--view-each follows every operation with a view of the whole contents.
 """
 import io
 import random
@@ -12,8 +15,12 @@ import subprocess
 import sys
 
 
+BIG = False
+
+
 def random_bytes(rng):
-    return bytes(rng.randrange(256) for _ in range(rng.choice([0, 1, 2, 3, 5, 8, 13, 40])))
+    sizes = [0, 1, 2, 3, 5, 8, 13, 40] + ([700, 3000, 5000] if BIG else [])
+    return bytes(rng.randrange(256) for _ in range(rng.choice(sizes)))
 
 
 def random_op(rng):
@@ -25,9 +32,9 @@ def random_op(rng):
     if kind == "read":
         return ("read", rng.choice([0, 1, 2, 3, 7, 16, 100]))
     if kind == "seek":
-        return ("seek", rng.randint(-30, 60), rng.choice([0, 1, 2]))
+        return ("seek", rng.randint(-30, 9000 if BIG and rng.random() < 0.3 else 60), rng.choice([0, 1, 2]))
     if kind == "truncate":
-        return ("truncate", rng.randint(-3, 40))
+        return ("truncate", rng.randint(-3, 9000 if BIG and rng.random() < 0.3 else 40))
     return (kind,)
 
 
@@ -76,9 +83,18 @@ def op_line(op, use_ec):
 
 
 def main():
-    replay = sys.argv[1]
-    sequences = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
-    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 20261125
+    global BIG
+    args = sys.argv[1:]
+    replay_args = []
+    if "--" in args:
+        replay_args = args[args.index("--") + 1:]
+        args = args[:args.index("--")]
+    BIG = "--big" in args
+    view_each = "--view-each" in args
+    args = [a for a in args if not a.startswith("--")]
+    replay = args[0]
+    sequences = int(args[1]) if len(args) > 1 else 2000
+    seed = int(args[2]) if len(args) > 2 else 20261125
     rng = random.Random(seed)
     lines, expected = [], []
     for _ in range(sequences):
@@ -90,7 +106,10 @@ def main():
             op = random_op(rng)
             lines.append(op_line(op, rng.random() < 0.5))
             expected.append(apply_bytesio(b, op))
-    result = subprocess.run([replay], input="\n".join(lines) + "\n", capture_output=True, text=True)
+            if view_each:
+                lines.append(op_line(("view",), False))
+                expected.append(apply_bytesio(b, ("view",)))
+    result = subprocess.run([replay] + replay_args, input="\n".join(lines) + "\n", capture_output=True, text=True)
     if result.returncode != 0:
         print(result.stderr)
         print(f"replay exited with {result.returncode}")
@@ -107,7 +126,7 @@ def main():
     if len(actual) != len(expected):
         print(f"replay printed {len(actual)} results for {len(expected)} operations")
         return 1
-    print(f"{len(lines)} operations in {sequences} sequences: io::memory_stream matches io.BytesIO")
+    print(f"{len(lines)} operations in {sequences} sequences: {' '.join([replay] + replay_args)} matches io.BytesIO")
     return 0
 
 

@@ -1,4 +1,5 @@
-// io.memory:stream_base — the reading, seeking and viewing that memory_stream and span_stream share.
+// io.core:stream_base — the reading, seeking and viewing that every stream over one block of bytes
+// shares: io.memory's memory_stream and span_stream, io.file's mapped_stream and spooled_stream.
 module;
 #include <algorithm>
 #include <cstddef>
@@ -9,11 +10,14 @@ module;
 #include <string>
 #include <system_error>
 #include <type_traits>
-export module io.memory:stream_base;
-import io.core;
+export module io.core:stream_base;
+import :error;
+import :concepts;
+import :bytes;
+import :detail;
 
-// Exported only because io.memory's streams derive from it: not part of the API.
-namespace io::detail {
+// Exported only because io.memory's and io.file's streams derive from it: not part of the API.
+export namespace io::detail {
 
 /// The position, the closed flag and every operation that only reads a block of bytes held in
 /// memory, with Python's BytesIO semantics. `Derived` provides `contents()`. The throwing members
