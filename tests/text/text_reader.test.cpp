@@ -263,6 +263,12 @@ TEST_CASE("the vectorized check stops exactly where the scalar one does, on rand
             io::detail::utf8::valid_prefix<false>(p + from, text.size() - from));
       CHECK(io::detail::utf8::valid_prefix(p + from, text.size() - from, true) ==
             io::detail::utf8::valid_prefix<true>(p + from, text.size() - from));
+#if defined(__x86_64__) || defined(__i386__)
+      if (io::detail::utf8::vector_level >= 1) { // the AVX2 check above falls back on this one
+        CHECK(io::detail::utf8::valid_prefix_ssse3<false>(p + from, text.size() - from) ==
+              io::detail::utf8::valid_prefix<false>(p + from, text.size() - from));
+      }
+#endif
     }
   }
 }
