@@ -2,7 +2,7 @@
 """Checks io::text_reader against CPython's io.TextIOWrapper on random bytes.
 
 Usage: text_parity.py REPLAY [FILES [SEED]]
-For each of FILES (default 120) random byte strings (valid UTF-8 of every length, overlong forms,
+For each of FILES (default 80) random byte strings (valid UTF-8 of every length, overlong forms,
 surrogates, code points past U+10FFFF, stray continuation bytes, sequences cut short, byte order
 marks, and \\r, \\n, \\r\\n in every arrangement), runs REPLAY (tests/text/text_replay.cpp) with the
 encodings utf-8 (under some of its other names) and utf-8-sig, and compares, for every errors= and
@@ -46,14 +46,14 @@ def random_data(rng):
     if rng.random() < 0.3:
         pieces.append(rng.choice([b"\xef\xbb\xbf", b"\xef\xbb", b"\xef", b"\xef\xbb\xbf\xef\xbb\xbf"]))
     valid_only = kind < 0.35
-    for _ in range(rng.choice([0, 1, 3, 8, 20, 60])):
+    for _ in range(rng.choice([0, 1, 3, 8, 20, 60, 300])):
         piece = rng.choice(PIECES)
         if valid_only:
             try:
                 piece.decode("utf-8")
             except UnicodeDecodeError:
                 continue
-        pieces.append(piece * rng.choice([1, 1, 1, 2, 5]))
+        pieces.append(piece * rng.choice([1, 1, 1, 2, 5, 20]))
     return b"".join(pieces)
 
 
@@ -120,7 +120,7 @@ def check_strict_lines(got, before, offset, method, newline):
 
 def main():
     replay = sys.argv[1]
-    files = int(sys.argv[2]) if len(sys.argv) > 2 else 120
+    files = int(sys.argv[2]) if len(sys.argv) > 2 else 80
     seed = int(sys.argv[3]) if len(sys.argv) > 3 else 20261126
     rng = random.Random(seed)
     failures = 0

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstddef>
+#include <random>
 #include <ranges>
 #include <span>
 #include <string>
@@ -238,4 +239,36 @@ TEST_CASE("a read error of the source passes through, after the text before it, 
   io_test::trickle_reader again{.data = "one\ntwo\nthree\n", .step = 3, .fail_after = 9};
   io::text_reader thrown(io::buffered_reader(again, 4));
   CHECK_THROWS_AS(io::read_all<std::string>(thrown), std::system_error);
+}
+
+TEST_CASE("the vectorized check stops exactly where the scalar one does, on random text") {
+  const std::vector<std::string> pieces = {"a", "hello world, ", "\r", "\n", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+                                           "\xED\x9F\xBF", "\xF4\x8F\xBF\xBF", "\x80", "\xC0\x80", "\xE0\x80\x80",
+                                           "\xED\xA0\x80", "\xF0\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5", "\xFF",
+                                           "\xE2\x82", "\xF0\x9F", "\xC3"};
+  std::mt19937 rng(11);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int count = static_cast<int>(rng() % 40);
+    const bool valid_only = rng() % 2 == 0;
+    for (int k = 0; k < count; ++k) {
+      const std::string& piece = pieces[rng() % (valid_only ? 9 : pieces.size())];
+      for (unsigned r = rng() % 8 == 0 ? 20 : 1; r > 0; --r) text += piece;
+    }
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    for (std::size_t from = 0; from < text.size(); from += 1 + rng() % 7) {
+      CAPTURE(text);
+      CAPTURE(from);
+      CHECK(io::detail::utf8::valid_prefix(p + from, text.size() - from, false) ==
+            io::detail::utf8::valid_prefix<false>(p + from, text.size() - from));
+      CHECK(io::detail::utf8::valid_prefix(p + from, text.size() - from, true) ==
+            io::detail::utf8::valid_prefix<true>(p + from, text.size() - from));
+#if defined(__x86_64__) || defined(__i386__)
+      if (io::detail::utf8::vector_level >= 1) { // the AVX2 check above falls back on this one
+        CHECK(io::detail::utf8::valid_prefix_ssse3<false>(p + from, text.size() - from) ==
+              io::detail::utf8::valid_prefix<false>(p + from, text.size() - from));
+      }
+#endif
+    }
+  }
 }
