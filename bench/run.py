@@ -303,7 +303,7 @@ def print_only(times, repetitions, pieces, only):
         group, _, variant = name.rpartition("/")
         if variant.startswith("io "):
             io_names.setdefault(group, []).append(variant)
-    for name in times:
+    for name in sorted(times):
         group, _, variant = name.rpartition("/")
         if not variant.startswith("io "):
             for ours in io_names.get(group, []):
