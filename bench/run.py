@@ -303,7 +303,7 @@ def print_only(times, repetitions, pieces, only):
         group, _, variant = name.rpartition("/")
         if variant.startswith("io "):
             io_names.setdefault(group, []).append(variant)
-    for name in sorted(times):
+    for name in sorted(times, key=lambda name: name.rpartition("/")[::2]):
         group, _, variant = name.rpartition("/")
         if not variant.startswith("io "):
             for ours in io_names.get(group, []):
