@@ -4,7 +4,7 @@
 # Debian packages (clang-19, clang-22 + libc++, range-v3, doctest, {fmt} (io.text formats with it
 # where libstdc++ 12 has no <format>), Google Benchmark, libfiu, strace (the standard streams test
 # counts write calls), sanitizer runtimes, the zlib, zstd, xz and bzip2 libraries and tools, ISA-L (fast gzip decoding), gnuplot for the benchmark
-# chart) go in with apt-get, as root or through sudo; CMake 4.3.1 and Ninja 1.13.2 are pinned npm
+# chart, valgrind for the instruction counts) go in with apt-get, as root or through sudo; CMake 4.3.1 and Ninja 1.13.2 are pinned npm
 # packages installed into .tools/ (ignored by git). A second run only checks.
 set -euo pipefail
 
@@ -18,7 +18,7 @@ packages=(
   libfiu-dev fiu-utils
   zlib1g-dev libzstd-dev liblzma-dev libbz2-dev libisal-dev
   gzip zstd xz-utils bzip2
-  python3 gnuplot-nox strace
+  python3 gnuplot-nox strace valgrind
 )
 cmake_version=4.3.1
 ninja_version=1.13.2

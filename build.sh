@@ -4,10 +4,11 @@
 #   ./build.sh test      build and run every test in each configuration: dev (clang-19 + libstdc++,
 #                        Debug, ASan + UBSan) and libcxx (clang-22 + libc++), then the small `sizes`
 #                        test in Release (clang-19, no sanitizers: ASan's allocator would hide a
-#                        wrapped-around allocation); fails if any fails
+#                        wrapped-around allocation) and the instruction-count check in Release
+#                        (bench/run.py instructions-check, under valgrind); fails if any fails
 #   ./build.sh bench [--quick]  build (Release) and run the benchmarks against the peers, printing a
 #                        table of ratios (bench/run.py; writes bench/results.md)
-#   ./build.sh preset NAME...   run the named workflow presets (dev, release, libcxx, sizes)
+#   ./build.sh preset NAME...   run the named workflow presets (dev, release, libcxx, sizes, instructions)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
@@ -28,8 +29,8 @@ case "${1:-}" in
     ./build/release/examples/memory_as_file
     ;;
   test)
-    workflow dev libcxx sizes
-    echo "=== all configurations passed: dev, libcxx, sizes (Release) ==="
+    workflow dev libcxx sizes instructions
+    echo "=== all configurations passed: dev, libcxx, sizes (Release), instructions (Release) ==="
     ;;
   bench)
     shift

@@ -221,6 +221,30 @@ std::uint64_t utf8_lines_io_text() {
   for (const std::string_view line : in | io::views::lines) stats.add(line.size());
   return stats.checksum();
 }
+// The text read into memory once, before the tasks that scan it: lines over storage, without a
+// file system or page faults in the way.
+const std::string& text_in_memory() {
+  static const std::string text = [] {
+    std::ifstream in(text_file(), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }();
+  return text;
+}
+std::uint64_t lines_memchr_memory() {
+  const std::string& text = text_in_memory();
+  line_stats stats;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  for (const char* nl; (nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; p = nl + 1)
+    stats.add(static_cast<std::size_t>(nl - p));
+  if (p != end) stats.add(static_cast<std::size_t>(end - p));
+  return stats.checksum();
+}
+std::uint64_t lines_io_memory() {
+  line_stats stats;
+  for (const std::string_view line : std::string_view(text_in_memory()) | io::views::lines) stats.add(line.size());
+  return stats.checksum();
+}
 std::uint64_t lines_io_mapped() {
   const io::mapped_file mapped(text_file());
   line_stats stats;
@@ -426,6 +450,8 @@ const std::vector<task> tasks = {
     {"lines", "io lines(text_reader(buffered_file))", lines_io_text},
     {"utf-8 lines", "io lines(buffered_file)", utf8_lines_io_file},
     {"utf-8 lines", "io lines(text_reader(buffered_file))", utf8_lines_io_text},
+    {"lines in memory", "memchr over memory", lines_memchr_memory},
+    {"lines in memory", "io lines(std::string_view)", lines_io_memory},
     {"append", "std::string +=", append_string},
     {"append", "std::vector<std::byte>::insert", append_vector},
     {"append", "std::ostringstream::write", append_ostringstream},
@@ -487,15 +513,36 @@ int verify(const std::regex& only) {
   return failures == 0 && ran != 0 ? 0 : 1;
 }
 
+// The task under measurement in `io_bench --instructions`: callgrind counts from its entry to its
+// return (valgrind --toggle-collect='*measured_run*'), and nothing of the set-up around it.
+[[gnu::noinline]] std::uint64_t measured_run(const task& t) { return t.run(); }
+
+// Runs one task ("group/name") once, after reading what it scans into memory, for callgrind.
+int instructions(std::string_view name) {
+  for (const task& t : tasks) {
+    if (std::string(t.group) + "/" + t.name != name) continue;
+    (void)text_in_memory();
+    std::printf("%llu\n", static_cast<unsigned long long>(measured_run(t)));
+    return 0;
+  }
+  std::fprintf(stderr, "io_bench: no task '%.*s'\n", static_cast<int>(name.size()), name.data());
+  return 2;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   // io_bench [--pieces N] --verify DATA_DIR [REGEX] | io_bench [--pieces N] DATA_DIR [benchmark options]
+  // | io_bench [--pieces N] --instructions GROUP/TASK DATA_DIR (one run of one task, for callgrind)
   if (argc >= 3 && std::string_view(argv[1]) == "--pieces") {
     pieces = std::strtoull(argv[2], nullptr, 10);
     argv[2] = argv[0];
     argc -= 2;
     argv += 2;
+  }
+  if (argc >= 4 && std::string_view(argv[1]) == "--instructions") {
+    data_dir = argv[3];
+    return instructions(argv[2]);
   }
   if (argc >= 3 && std::string_view(argv[1]) == "--verify") {
     data_dir = argv[2];
@@ -506,6 +553,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   data_dir = argv[1];
+  (void)text_in_memory(); // read before the clock runs
   // Interleave io and its peers: one registration per task, in the order above, so repetitions
   // alternate between them rather than running one variant's repetitions back to back.
   for (const task& t : tasks) {

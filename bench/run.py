@@ -10,8 +10,17 @@
       --only REGEX: only io_bench's tasks whose "group/name" REGEX matches (e.g. --only print), checked
       and timed as above; nothing else is run, and the table is printed, not written.
       The print rows write --pieces records (10 M; --quick: 1 M) to a file in /dev/shm and to /dev/null.
+  python3 bench/run.py --instructions [--quick]
+      the same tasks counted in instructions under valgrind --tool=callgrind (which do not move
+      with the machine's load): instructions per line, per byte and per append, for io and its
+      peers, on smaller data (build/bench-data-instructions).
   python3 bench/run.py smoke IO_BENCH
       the test suite's check: tiny data, and io_bench --verify.
+  python3 bench/run.py instructions-check IO_BENCH
+      the test suite's instruction-count check (ctest -L instructions, Release build): io's lines
+      over memory within 1.1x of a memchr loop's instructions per line, memory_stream appends
+      within 1.0x of std::string +='s instructions per append and, where the kernel has
+      transparent huge pages, at most a quarter of its page faults.
 """
 import io
 import json
@@ -38,22 +47,30 @@ def make_data(directory, binary_size, text_size):
             while left > 0:
                 f.write(block[: min(left, len(block))])
                 left -= len(block)
-    path = os.path.join(directory, "text")
-    if not os.path.exists(path) or abs(os.path.getsize(path) - text_size) > 200:
-        words = [b"lorem", b"ipsum", b"dolor", b"sit", b"amet", b"consectetur", b"adipiscing", b"elit", b"sed", b"do"]
-        lines = []
-        for _ in range(2000):
-            line = b""
-            target = rng.randrange(40, 120)  # ~80 bytes on average
-            while len(line) < target:
-                line += rng.choice(words) + b" "
-            lines.append(line.rstrip() + b"\n")
-        chunk = b"".join(lines)
-        with open(path, "wb") as f:
-            left = text_size
-            while left > 0:
-                f.write(chunk[: min(left, len(chunk))])
-                left -= len(chunk)
+    make_text(os.path.join(directory, "text"), text_size, rng)
+
+
+def make_text(path, size, rng=None):
+    """~80-byte lines of words, a block of 2000 lines repeated up to `size` bytes."""
+    if os.path.exists(path) and abs(os.path.getsize(path) - size) <= 200:
+        return path
+    rng = rng or random.Random(5)
+    words = [b"lorem", b"ipsum", b"dolor", b"sit", b"amet", b"consectetur", b"adipiscing", b"elit", b"sed", b"do"]
+    lines = []
+    for _ in range(2000):
+        line = b""
+        target = rng.randrange(40, 120)  # ~80 bytes on average
+        while len(line) < target:
+            line += rng.choice(words) + b" "
+        lines.append(line.rstrip() + b"\n")
+    chunk = b"".join(lines)
+    with open(path + ".tmp", "wb") as f:
+        left = size
+        while left > 0:
+            f.write(chunk[: min(left, len(chunk))])
+            left -= len(chunk)
+    os.replace(path + ".tmp", path)
+    return path
 
 
 def make_utf8_text(directory, text_size):
@@ -83,6 +100,134 @@ def smoke(io_bench):
         make_data(d, 3 << 20, 1 << 20)
         make_utf8_text(d, 1 << 20)
         return subprocess.run([io_bench, "--pieces", "10000", "--verify", d]).returncode
+
+
+def callgrind_instructions(command, measured=None):
+    """The instructions `command` executes under callgrind: all of them, or those from entry to return
+    of the functions matching `measured` (a callgrind --toggle-collect pattern)."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "callgrind.out")
+        options = ["valgrind", "--tool=callgrind", "--quiet", f"--callgrind-out-file={out}"]
+        if measured:
+            options.append(f"--toggle-collect={measured}")
+        subprocess.run(options + command, check=True, stdout=subprocess.DEVNULL)
+        with open(out) as f:
+            for line in f:
+                if line.startswith("totals:") or line.startswith("summary:"):
+                    return int(line.split()[1])
+    raise SystemExit(f"callgrind wrote no totals for {command}")
+
+
+# Tasks of io_bench counted in instructions, and what one unit of each is.
+INSTRUCTION_TASKS = [
+    ("per line", "lines in memory", ["io lines(std::string_view)", "memchr over memory"]),
+    ("per line", "lines", ["io lines(mapped_file)", "memchr over mmap", "io lines(buffered_file)", "memchr over read()",
+                           "std::getline", "range-v3 getlines"]),
+    ("per byte", "bytes", ["io views::bytes", "getc_unlocked", "std::istreambuf_iterator"]),
+    ("per byte", "read", ["io chunks(file, 1 MiB)", "read() 1 MiB loop", "fread 64 KiB", "std::ifstream::read 64 KiB"]),
+    ("per append", "append", ["io memory_stream::write", "std::string +=", "std::vector<std::byte>::insert",
+                              "std::ostringstream::write"]),
+]
+
+
+def instructions_of(io_bench, data, pieces, group, name):
+    return callgrind_instructions([io_bench, "--pieces", str(pieces), "--instructions", f"{group}/{name}", data],
+                                  measured="*measured_run*")
+
+
+def python_bytesio_instructions(pieces):
+    """Instructions per BytesIO.write: a run with `pieces` writes less a run with none."""
+    script = "import io, sys\nb = io.BytesIO()\npiece = b'0123456789'\nfor _ in range(int(sys.argv[1])):\n    b.write(piece)\n"
+    runs = [callgrind_instructions([sys.executable, "-c", script, str(n)]) for n in (pieces, 0)]
+    return (runs[0] - runs[1]) / pieces
+
+
+def units_of(data, pieces):
+    with open(os.path.join(data, "text"), "rb") as f:
+        text = f.read()
+    return {"per line": text.count(b"\n") + (1 if text and not text.endswith(b"\n") else 0),
+            "per byte": None, "per append": pieces,
+            "text bytes": len(text), "binary bytes": os.path.getsize(os.path.join(data, "binary"))}
+
+
+def instruction_table(io_bench, data, pieces):
+    units = units_of(data, pieces)
+    rows = ["Instructions counted by valgrind --tool=callgrind (user space only, from the task's entry to "
+            f"its return; data: {units['text bytes'] // 1000} kB of ~80-byte lines, "
+            f"{units['binary bytes'] >> 20} MiB binary, {pieces} appends of 10 bytes).", "",
+            "| task | variant | instructions | unit | per unit | vs io |", "| --- | --- | --- | --- | --- | --- |"]
+    counts = {}
+    for unit, group, names in INSTRUCTION_TASKS:
+        per = units[unit] if unit != "per byte" else units["binary bytes" if group == "read" else "text bytes"]
+        io_per = None
+        for name in names:
+            total = instructions_of(io_bench, data, pieces, group, name)
+            counts[(group, name)] = total / per
+            io_per = io_per or total / per
+            rows.append(f"| {group} | {name} | {total} | {unit} | {total / per:.2f} | {(total / per) / io_per:.2f} |")
+        if group == "append":
+            bytesio = python_bytesio_instructions(pieces)
+            counts[(group, "Python BytesIO.write")] = bytesio
+            rows.append(f"| {group} | Python BytesIO.write | | {unit} | {bytesio:.2f} | {bytesio / io_per:.2f} |")
+    # First touches of fresh pages, the other cost of appending (counted natively, whole process).
+    rows += ["", f"Minor page faults of {pieces} appends of 10 bytes (whole process, natively; the process's start "
+             "and its reading of the text are in each count):", "", "| variant | page faults |", "| --- | --- |"]
+    for name in INSTRUCTION_TASKS[-1][2]:
+        rows.append(f"| {name} | {page_faults([io_bench, '--pieces', str(pieces), '--instructions', f'append/{name}', data])} |")
+    script = "import io, sys\nb = io.BytesIO()\npiece = b'0123456789'\nfor _ in range(int(sys.argv[1])):\n    b.write(piece)\n"
+    rows.append(f"| Python BytesIO.write | {page_faults([sys.executable, '-c', script, str(pieces)])} |")
+    return "\n".join(rows), counts
+
+
+def page_faults(command):
+    """The minor page faults of `command`, run natively (not under valgrind)."""
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    if status != 0:
+        raise SystemExit(f"{command} failed")
+    return usage.ru_minflt
+
+
+def huge_pages_available():
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            return "[never]" not in f.read()
+    except OSError:
+        return False
+
+
+def instructions_check(io_bench):
+    """The CI check: counts, not times, so that a loaded machine cannot fail it."""
+    with tempfile.TemporaryDirectory() as d:
+        make_data(d, 1 << 20, 2 * 1000 * 1000)
+        pieces = 200_000
+        per_line = units_of(d, pieces)["per line"]
+        io_lines = instructions_of(io_bench, d, pieces, "lines in memory", "io lines(std::string_view)") / per_line
+        memchr_lines = instructions_of(io_bench, d, pieces, "lines in memory", "memchr over memory") / per_line
+        io_append = instructions_of(io_bench, d, pieces, "append", "io memory_stream::write") / pieces
+        string_append = instructions_of(io_bench, d, pieces, "append", "std::string +=") / pieces
+        checks = [("lines over memory: io lines(std::string_view) / memchr loop, instructions per line", io_lines, memchr_lines, 1.1),
+                  ("appends: memory_stream::write / std::string +=, instructions per append", io_append, string_append, 1.0)]
+        # Appending 40 MB: the faults of first touches, which huge pages make up to 512 times fewer
+        # (less those of a run appending nothing: the process's start, the text it reads).
+        if huge_pages_available():
+            def faults(name, n):
+                return page_faults([io_bench, "--pieces", str(n), "--instructions", f"append/{name}", d])
+            base = faults("io memory_stream::write", 0)
+            io_faults = faults("io memory_stream::write", 4_000_000) - base
+            string_faults = faults("std::string +=", 4_000_000) - base
+            # Without huge pages memory_stream touches each page once and std::string +=, which
+            # copies as it grows, about twice: 0.4-0.5; with them, under 0.2.
+            checks.append(("appends: memory_stream::write / std::string +=, page faults of 40 MB", io_faults,
+                           string_faults, 0.25))
+        else:
+            print("no transparent huge pages here: page faults of appends not checked")
+    failed = 0
+    for label, ours, peer, limit in checks:
+        ok = ours <= limit * peer
+        failed += not ok
+        print(f"{label}: {ours:.2f} / {peer:.2f} = {ours / peer:.3f} (at most {limit}): {'ok' if ok else 'FAILED'}")
+    return 1 if failed else 0
 
 
 def median_seconds(work, repetitions):
@@ -314,6 +459,8 @@ def print_only(times, repetitions, pieces, only):
 def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "smoke":
         return smoke(sys.argv[2])
+    if len(sys.argv) >= 3 and sys.argv[1] == "instructions-check":
+        return instructions_check(sys.argv[2])
     quick = "--quick" in sys.argv
     repetitions = int(sys.argv[sys.argv.index("--repetitions") + 1]) if "--repetitions" in sys.argv else 5
     only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
@@ -326,14 +473,25 @@ def main():
     io_wc = os.path.join(build, "examples/io-wc")
     concat_vs_stream = os.path.join(build, "examples/concat_vs_stream")
     zbench = os.path.join(build, "bench/zbench")
+    if "--instructions" in sys.argv:
+        data = os.path.join(ROOT, "build/bench-data-instructions")
+        make_data(data, 8 << 20, (2 if quick else 8) * 1000 * 1000)
+        table, _ = instruction_table(io_bench, data, 200_000 if quick else 1_000_000)
+        print(table)
+        with open(os.path.join(ROOT, "bench/instructions.md"), "w") as f:
+            f.write("# Latest instruction counts\n\n" + table + "\n")
+        return 0
     data = os.path.join(ROOT, "build/bench-data")
     pieces = 1_000_000 if quick else 10_000_000  # 10-byte pieces appended or written, records printed
+    big_text = None
     if only:
         os.makedirs(data, exist_ok=True)
     else:
         make_data(data, (128 if quick else 1024) << 20, (64 if quick else 500) * 1000 * 1000)
         make_utf8_text(data, (64 if quick else 500) * 1000 * 1000)
-        for name in ("binary", "text", "text-utf8"):  # warm the page cache
+        # One big text for io-wc on all cores: 1 GB (quick: 256 MB).
+        big_text = make_text(os.path.join(data, "text-big"), (256 if quick else 1000) * 1000 * 1000)
+        for name in ("binary", "text", "text-utf8", "text-big"):  # warm the page cache
             with open(os.path.join(data, name), "rb") as f:
                 while f.read(1 << 24):
                     pass
@@ -359,6 +517,20 @@ def main():
     env = dict(os.environ, LC_ALL="C")
     times["wc/wc -l"] = median_seconds(run_quietly(["wc", "-l", text], env), repetitions)
     times["wc/io-wc -l"] = median_seconds(run_quietly([io_wc, "-l", text], env), repetitions)
+    # All cores: the same count in shards, one thread each (identical counts checked first).
+    counts = {subprocess.run(command, check=True, capture_output=True, env=env).stdout.split()[0]
+              for command in (["wc", "-l", big_text], [io_wc, "-l", "--threads", "2", big_text], [io_wc, "-l", "--threads", "1", big_text])}
+    if len(counts) != 1:
+        print("io-wc -l --threads and wc -l disagree:", counts)
+        return 1
+    samples = {"1": [], "2": [], "wc": []}
+    for _ in range(repetitions):  # interleaved
+        for key, command in (("1", [io_wc, "-l", "--threads", "1", big_text]), ("2", [io_wc, "-l", "--threads", "2", big_text]),
+                             ("wc", ["wc", "-l", big_text])):
+            samples[key].append(median_seconds(run_quietly(command, env), 1))
+    times["wc all cores/io-wc -l --threads 2"] = statistics.median(samples["2"])
+    times["wc all cores/io-wc -l --threads 1"] = statistics.median(samples["1"])
+    times["wc all cores/wc -l"] = statistics.median(samples["wc"])
 
     def python_lines():
         with open(text, "rb") as f:
@@ -397,7 +569,10 @@ def main():
         ("utf-8 lines", "io lines(text_reader(buffered_file))", "io lines(buffered_file)", 0.8),
         ("utf-8 lines", "io lines(text_reader(buffered_file))", "Python for line in open(p, encoding='utf-8')", 5.0),
         ("lines", "io lines(text_reader(buffered_file))", "io lines(buffered_file)", 0.8),
+        ("lines in memory", "io lines(std::string_view)", "memchr over memory", 0.9),
         ("wc", "io-wc -l", "wc -l", 1 / 1.3),
+        ("wc all cores", "io-wc -l --threads 2", "io-wc -l --threads 1", 1.7),
+        ("wc all cores", "io-wc -l --threads 2", "wc -l", None),
         ("append", "io memory_stream::write", "std::string +=", 2.0),
         ("append", "io memory_stream::write", "std::vector<std::byte>::insert", None),
         ("append", "io memory_stream::write", "std::ostringstream::write", None),
@@ -424,7 +599,8 @@ def main():
     machine = f"{cpu_model()}, {os.cpu_count()} cores, {platform.platform()}"
     rows = [f"Medians of {repetitions} interleaved repetitions on {machine}; data: "
             f"{os.path.getsize(os.path.join(data, 'binary')) >> 20} MiB binary, "
-            f"{os.path.getsize(text) // 1000000} MB of text, {os.path.getsize(compressed['plain']) // 1000000} MB of "
+            f"{os.path.getsize(text) // 1000000} MB of text ({os.path.getsize(big_text) // 1000000} MB for io-wc --threads), "
+            f"{os.path.getsize(compressed['plain']) // 1000000} MB of "
             "non-repeating log text for the codecs (whole commands, output to /dev/null), "
             f"{pieces // 1000000} M records printed (\"{{}} {{}} {{:.3f}}\\n\": an int, a short string, a double), page cache warm. "
             "Ratio = peer time / io time "

@@ -26,6 +26,7 @@ export import :views.words;
 export import :views.chunks;
 export import :views.bytes;
 export import :views.records;
+export import :views.line_shards;
 export import :read_line;
 export import :sinks.write_to;
 export import :adapters.concat;

@@ -10,11 +10,22 @@ module;
 #include <utility>
 export module io.memory:byte_array;
 
+namespace io::detail {
+
+// Asks the kernel to back the pages of [data, data + size) with huge pages where it can
+// (madvise MADV_HUGEPAGE; byte_array.cpp). Advice only: where the kernel has no transparent huge
+// pages, or refuses, nothing changes.
+void advise_huge_pages(void* data, std::size_t size) noexcept;
+
+} // namespace io::detail
+
 export namespace io {
 
 /// A contiguous, growable array of bytes, like std::vector<std::byte> but grown with realloc:
 /// for large arrays the C library moves pages instead of copying them, so appending stays cheap
-/// at any size. resize_for_overwrite() grows without zero-filling bytes the caller will write.
+/// at any size; an allocation of 4 MiB or more asks for huge pages, so that first writes to it take
+/// one page fault per 2 MiB rather than per 4 KiB. resize_for_overwrite() grows without
+/// zero-filling bytes the caller will write.
 class byte_array {
 public:
   /// The element: one byte.
@@ -130,7 +141,12 @@ private:
     if (grown == nullptr) throw std::bad_alloc();
     data_ = static_cast<std::byte*>(grown);
     capacity_ = n;
+    // Appending to a large array is mostly first touches of fresh pages (10 M appends of 10 bytes:
+    // 24 K page faults of 4 KiB, three quarters of the time); with huge pages it is 50.
+    if (n >= huge_pages_from) detail::advise_huge_pages(data_, n);
   }
+
+  static constexpr std::size_t huge_pages_from = std::size_t{4} << 20;
 
   std::byte* data_ = nullptr;
   std::size_t size_ = 0;

@@ -60,6 +60,18 @@ for opts in "" -l -w -c -lw -lc -wc -lwc "-l -c"; do
   compare "wc $opts (a directory)" /dev/null "wc $opts text directory" "$io_wc $opts text directory"
 done
 compare "wc (standard input, no operand, empty)" empty "wc" "$io_wc"
+# io-wc --threads N: a regular file is mapped and counted in N shards cut at line boundaries;
+# standard input, pipes and what cannot be mapped are read on one thread. Counts, layout and
+# errors must stay GNU wc's.
+for threads in 2 3; do
+  for opts in "" -l -w -c -lw -wc; do
+    for f in $files; do compare "wc $opts $f (--threads $threads)" /dev/null "wc $opts $f" "$io_wc --threads $threads $opts $f"; done
+    compare "wc $opts (all files, --threads $threads)" /dev/null "wc $opts $files" "$io_wc $opts --threads=$threads $files"
+    compare "wc $opts (standard input from a pipe, --threads $threads)" big "cat | wc $opts" "cat | $io_wc --threads $threads $opts"
+    compare "wc $opts (standard input from a file, as -, --threads $threads)" big "wc $opts text - empty" "$io_wc --threads $threads $opts text - empty"
+    compare "wc $opts (missing file, directory, --threads $threads)" /dev/null "wc $opts missing text directory" "$io_wc --threads $threads $opts missing text directory"
+  done
+done
 
 # -m: the characters of UTF-8 text, against GNU wc -m under LC_ALL=C.UTF-8, where a byte that
 # starts no valid sequence counts nothing (overlong forms and surrogates included, while glibc

@@ -4,7 +4,7 @@ module;
 #include <cstddef>
 #include <cstring>
 #include <iterator>
-#include <string.h> // memrchr
+#include <string.h> // memrchr, rawmemchr
 #include <ranges>
 #include <string_view>
 #include <system_error>
@@ -132,6 +132,11 @@ line_splitter_for<T> make_line_splitter(const T& source, const line_options& opt
 
 // Lines over storage: a bidirectional iterator, so that `text | lines | std::views::reverse`
 // walks from the end without reading the rest (`tail -n` over a mapped file).
+// Walking forward, the iterator knows where the storage's last '\n' is (one memrchr from the end,
+// which stops at the last line): before it, the next '\n' is searched for with rawmemchr, without
+// memchr's length bookkeeping or a check for "none", and a '\r' before it is found with one
+// compare (the line starts past the storage's first byte, so the byte before the '\n' is there to
+// read). This keeps a line's step within a few instructions of a bare memchr loop's.
 class storage_line_iterator {
 public:
   using value_type = std::string_view;
@@ -142,21 +147,27 @@ public:
   storage_line_iterator() = default;
   inline storage_line_iterator(std::string_view all, bool at_end, bool keep_ends, std::size_t max_length, std::error_code* ec)
       : first_(all.data()), last_(all.data() + all.size()), begin_(at_end ? last_ : first_), next_(begin_),
-        keep_ends_(keep_ends), max_length_(max_length), ec_(ec) {
-    if (!at_end) ++*this;
+        newlines_end_(first_), keep_ends_(keep_ends), max_length_(max_length), ec_(ec) {
+    if (at_end) return;
+    if (first_ != last_) {
+      const void* newline = ::memrchr(first_, '\n', static_cast<std::size_t>(last_ - first_));
+      if (newline != nullptr) newlines_end_ = static_cast<const char*>(newline) + 1;
+    }
+    step();
   }
 
   /// The current line.
   inline std::string_view operator*() const noexcept { return line_; }
   /// Moves to the next line.
-  inline storage_line_iterator& operator++() {
+  [[gnu::always_inline]] inline storage_line_iterator& operator++() {
     const char* begin = next_;
-    if (begin == last_) {
-      finish();
+    // Past the storage's first byte (the first line was taken by the constructor or operator--).
+    if (begin < newlines_end_) [[likely]] {
+      const auto* newline = static_cast<const char*>(::rawmemchr(begin, '\n'));
+      load(begin, newline + 1, newline - (newline[-1] == '\r'));
       return *this;
     }
-    const auto* newline = static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(last_ - begin)));
-    load(begin, newline != nullptr ? newline + 1 : last_, newline != nullptr ? newline : last_);
+    step();
     return *this;
   }
   /// Moves to the next line, returning the iterator as it was.
@@ -170,7 +181,9 @@ public:
     const char* end = begin_; // the line before ends (terminator included) where this one starts
     const void* hit = end - first_ > 1 ? ::memrchr(first_, '\n', static_cast<std::size_t>(end - first_ - 1)) : nullptr;
     const char* begin = hit == nullptr ? first_ : static_cast<const char*>(hit) + 1;
-    load(begin, end, end != begin && end[-1] == '\n' ? end - 1 : end, true);
+    const char* content = end != begin && end[-1] == '\n' ? end - 1 : end;
+    if (content != begin && content[-1] == '\r') --content;
+    load(begin, end, content, true);
     return *this;
   }
   /// Moves to the line before, returning the iterator as it was.
@@ -185,15 +198,36 @@ public:
   }
 
 private:
-  // Makes [begin, end) the current line, its terminator included; [begin, content) is without
-  // "\n" (a '\r' before it is dropped here).
-  // A line too long ends the walk: forward at the end, backward at the beginning, so that a
-  // reversed walk stops too.
-  inline void load(const char* begin, const char* end, const char* content, bool backward = false) {
+  // The next line from next_ with every check: the first line, the last one (no '\n' after it),
+  // the end, and every line of an iterator made at the end (newlines_end_ is first_ there).
+  // Always inlined, as operator++ is: called out of line with the iterator's address, it would
+  // keep the whole walk in memory rather than in registers (20% more instructions a line).
+  [[gnu::always_inline]] inline void step() {
+    const char* begin = next_;
+    if (begin == last_) return finish();
+    const found_line line = find_line(begin, last_);
+    load(begin, line.end, line.content);
+  }
+  // Where the line at `begin` ends, terminator included and not: searched for by a function that
+  // does not take the iterator's address, so that, inlined or not, the walk stays in registers.
+  struct found_line {
+    const char* end;
+    const char* content;
+  };
+  static inline found_line find_line(const char* begin, const char* last) noexcept {
+    const auto* newline = static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(last - begin)));
+    const char* end = newline != nullptr ? newline + 1 : last;
+    const char* content = newline != nullptr ? newline : last;
     if (content != begin && content[-1] == '\r') --content;
+    return {end, content};
+  }
+  // Makes [begin, end) the current line, its terminator included; [begin, content) is without it.
+  // A line too long ends the walk: forward at the end, backward at the beginning, so that a
+  // reversed walk stops too. Always inlined, as step() is.
+  [[gnu::always_inline]] inline void load(const char* begin, const char* end, const char* content, bool backward = false) {
     if (max_length_ != 0 && static_cast<std::size_t>(content - begin) > max_length_) [[unlikely]] {
       finish();
-      if (backward) begin_ = next_ = first_;
+      if (backward) begin_ = next_ = newlines_end_ = first_; // a later ++ takes the careful step
       return report_too_long(ec_, static_cast<std::size_t>(begin - first_), max_length_, {});
     }
     begin_ = begin;
@@ -209,6 +243,10 @@ private:
   const char* last_ = nullptr;
   const char* begin_ = nullptr; // where the current line starts; last_ at the end
   const char* next_ = nullptr;  // where the next one starts
+  // Just past the storage's last '\n' (found by the constructor of a begin iterator), so that a
+  // '\n' is known to lie in [next_, newlines_end_); first_ when unknown (an iterator made at the
+  // end, as a reversed walk starts) or when there is none.
+  const char* newlines_end_ = nullptr;
   std::string_view line_;
   bool keep_ends_ = false;
   std::size_t max_length_ = 0;
