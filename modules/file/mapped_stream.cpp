@@ -35,7 +35,9 @@ store_stream::store_stream(store_stream&& other) noexcept
     : base(other), data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)),
       capacity_(std::exchange(other.capacity_, 0)), threshold_(other.threshold_), writable_(other.writable_),
       file_(std::move(other.file_)), region_(std::exchange(other.region_, {})),
-      directory_(std::move(other.directory_)), path_(std::move(other.path_)) {
+      directory_(std::move(other.directory_)), path_(std::move(other.path_)),
+      put_(std::exchange(other.put_, nullptr)), put_end_(std::exchange(other.put_end_, nullptr)),
+      buffer_(std::exchange(other.buffer_, nullptr)), buffer_at_(std::exchange(other.buffer_at_, 0)) {
   other.closed_ = true;
   other.pos_ = 0;
 }
@@ -54,6 +56,10 @@ store_stream& store_stream::operator=(store_stream&& other) noexcept {
     region_ = std::exchange(other.region_, {});
     directory_ = std::move(other.directory_);
     path_ = std::move(other.path_);
+    put_ = std::exchange(other.put_, nullptr);
+    put_end_ = std::exchange(other.put_end_, nullptr);
+    buffer_ = std::exchange(other.buffer_, nullptr);
+    buffer_at_ = std::exchange(other.buffer_at_, 0);
     other.closed_ = true;
     other.pos_ = 0;
   }
@@ -83,13 +89,98 @@ void store_stream::write_slow(std::span<const std::byte> bytes, std::error_code&
   }
   const auto pos = static_cast<std::size_t>(pos_);
   const std::size_t end = pos + bytes.size();
-  if (end > capacity_ && !reserve(end, ec)) return;
+  if (!spooling() && end > capacity_ && !reserve(end, ec)) return;
+  if (spooling()) {
+    // Appends smaller than the buffer go to it; anything else is written to the file at once
+    // (a gap before it reads as zeros: the file ends at size_ once the buffer is written out).
+    if (pos == size_ && bytes.size() < buffer_size) {
+      if (bytes.size() > static_cast<std::size_t>(buffer_ + buffer_size - put_) && !write_buffer(ec)) return;
+      if (put_ == buffer_) buffer_at_ = size_;
+      std::memcpy(put_, bytes.data(), bytes.size());
+      put_ += bytes.size();
+    } else if (!write_file(pos, bytes, ec)) {
+      return;
+    }
+    size_ = std::max(size_, end);
+    pos_ = end;
+    open_window();
+    return;
+  }
   // A gap between the contents and the position reads as zeros; bytes a truncate dropped may
   // still lie there.
   if (pos > size_) std::memset(data_ + size_, 0, pos - size_);
   std::memcpy(data_ + pos, bytes.data(), bytes.size());
   size_ = std::max(size_, end);
   pos_ = end;
+  open_window();
+}
+
+void store_stream::open_window() noexcept {
+  if (spooling()) {
+    if (put_ == buffer_) buffer_at_ = size_;
+    put_end_ = buffer_ + buffer_size;
+  } else {
+    put_ = data_ + size_;
+    put_end_ = data_ + capacity_;
+  }
+}
+
+bool store_stream::write_buffer(std::error_code& ec) noexcept {
+  if (put_ == buffer_) return true;
+  // On failure the buffer keeps its bytes: writing them again at the same offset later is harmless.
+  file_.write_at(buffer_at_, {buffer_, static_cast<std::size_t>(put_ - buffer_)}, ec);
+  if (ec) return false;
+  put_ = buffer_;
+  buffer_at_ = size_;
+  return true;
+}
+
+bool store_stream::write_file(std::size_t at, std::span<const std::byte> bytes, std::error_code& ec) noexcept {
+  if (!write_buffer(ec)) return false;
+  file_.write_at(at, bytes, ec);
+  if (!ec) return true;
+  // A write that extended the file and then failed leaves bytes past the contents, where a later
+  // gap must read as zeros: cut them (the write's own error is the one reported).
+  if (at + bytes.size() > size_) {
+    std::error_code ignored;
+    file_.truncate(static_cast<std::int64_t>(size_), ignored);
+  }
+  return false;
+}
+
+bool store_stream::settle(std::error_code& ec) const noexcept {
+  ec.clear();
+  if (closed_ || !spooling()) return true;
+  // Reading changes no contents, so the const stream may write out its buffer and map more of its
+  // file: a stream that holds a file was never defined const (only writes move it there).
+  auto& self = const_cast<store_stream&>(*this);
+  if (!self.write_buffer(ec)) return false;
+  if (size_ > region_.length) {
+    // Mapped read-only and geometrically past the end of the file: only the contents are touched.
+    const std::size_t length = round_up_to_page(std::max(size_, region_.length + region_.length / 2));
+    resize_shared(self.file_.native_handle(), 0, false, self.region_, size_, length, ec);
+    if (ec) return false;
+    self.data_ = self.region_.base;
+  }
+  return true;
+}
+
+void store_stream::settle_or_fail(const char* operation) const {
+  check_open(operation);
+  std::error_code ec;
+  if (!settle(ec)) fail(ec, operation);
+}
+
+void store_stream::flush(std::error_code& ec) noexcept {
+  ec.clear();
+  if (open_for(ec, "flush") && spooling()) write_buffer(ec);
+}
+
+void store_stream::flush() {
+  std::error_code ec;
+  flush(ec);
+  if (ec == errc::closed) check_open("flush");
+  if (ec) fail(ec, "flush");
 }
 
 bool store_stream::reserve(std::size_t end, std::error_code& ec) noexcept {
@@ -104,7 +195,7 @@ bool store_stream::reserve(std::size_t end, std::error_code& ec) noexcept {
       }
       return false;
     }
-    move_to(std::move(f), end, ec);
+    move_to(std::move(f), ec);
     return !ec;
   }
   // Geometric growth on the heap, never past the threshold, so that the fast path of write()
@@ -131,23 +222,24 @@ bool store_stream::grow_file(std::size_t end, std::error_code& ec) noexcept {
   return !ec;
 }
 
-void store_stream::move_to(file f, std::size_t room, std::error_code& ec) noexcept {
-  shared_region region;
-  room = round_up_to_page(std::max(room, size_));
-  if (room != 0) resize_shared(f.native_handle(), 0, true, region, room, room, ec);
+void store_stream::move_to(file f, std::error_code& ec) noexcept {
+  auto* buffer = static_cast<std::byte*>(std::malloc(buffer_size));
+  if (buffer == nullptr) ec = std::make_error_code(std::errc::not_enough_memory);
+  else if (size_ != 0) f.write_at(0, {data_, size_}, ec);
   if (ec) {
+    std::free(buffer);
     try {
       path_ = f.path();
     } catch (...) {
     }
     return; // `f` closes: an unnamed file is gone with it
   }
-  if (size_ != 0) std::memcpy(region.base, data_, size_);
   std::free(data_);
-  data_ = region.base;
-  capacity_ = region.length;
-  region_ = region;
+  data_ = nullptr;
+  capacity_ = 0;
   file_ = std::move(f);
+  buffer_ = put_ = buffer;
+  open_window();
   try {
     path_ = file_.path();
   } catch (...) {
@@ -186,9 +278,15 @@ void store_stream::adopt(file f, bool writable, std::error_code& ec) noexcept {
   size_ = capacity_ = region_.length;
   file_ = std::move(f);
   closed_ = false;
+  open_window();
 }
 
 void store_stream::cut_file(std::error_code& ec) noexcept {
+  // A spooled stream's file ends where the contents do once its buffer is written out.
+  if (spooling()) {
+    write_buffer(ec);
+    return;
+  }
   if (!in_file() || !writable_) return;
   resize_shared(file_.native_handle(), 0, true, region_, size_, size_, ec);
   data_ = region_.base;
@@ -202,8 +300,13 @@ std::uint64_t store_stream::truncate(std::int64_t size, std::error_code& ec) noe
     ec = errc::not_writable;
     return 0;
   }
+  if (spooling()) {
+    if (!write_buffer(ec)) return 0;
+    if (static_cast<std::uint64_t>(size) < size_ && file_.truncate(size, ec) == 0 && ec) return 0;
+  }
   if (static_cast<std::uint64_t>(size) < size_) size_ = static_cast<std::size_t>(size);
-  cut_file(ec);
+  if (!spooling()) cut_file(ec);
+  open_window();
   return ec ? 0 : static_cast<std::uint64_t>(size);
 }
 
@@ -218,7 +321,8 @@ std::uint64_t store_stream::truncate(std::int64_t size) {
 void store_stream::sync(std::error_code& ec) noexcept {
   ec.clear();
   if (!open_for(ec, "sync") || !in_file()) return;
-  if (writable_) sync_shared(region_, 0, region_.length, ec);
+  if (spooling()) write_buffer(ec);
+  else if (writable_) sync_shared(region_, 0, region_.length, ec);
   if (!ec) file_.sync(ec);
 }
 
@@ -231,6 +335,9 @@ void store_stream::sync() {
 void store_stream::release() noexcept {
   unmap(region_);
   if (!in_file()) std::free(data_);
+  std::free(buffer_);
+  buffer_ = put_ = put_end_ = nullptr;
+  buffer_at_ = 0;
   data_ = nullptr;
   size_ = capacity_ = 0;
   pos_ = 0;

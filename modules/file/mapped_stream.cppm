@@ -1,6 +1,7 @@
 // io.file:mapped_stream — Python's BytesIO semantics over bytes held in memory or in a file mapped
 // shared (growing the file by remapping it): the base of mapped_stream and spooled_stream.
 module;
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -19,9 +20,12 @@ import :mapped_file;
 namespace io::detail {
 
 /// BytesIO's write and truncate over contents that live on the heap (up to a threshold) or in a
-/// file mapped shared, grown geometrically by detail::resize_shared; memory_stream_base gives the
-/// rest (read, seek, tell, fill, view). While the contents are in the file, the file holds the
-/// capacity (the contents and zeros after them); truncate() and close() cut it to the contents.
+/// file; memory_stream_base gives the rest (read, seek, tell, fill, view). mapped_stream's file is
+/// mapped shared and written through the map, grown geometrically by detail::resize_shared (the
+/// file holds the capacity, the contents and zeros after them, until truncate() or close() cut it).
+/// A spooled stream's file is written with pwrite, appends through a write buffer, as
+/// buffered_file writes: writing through a map costs a page fault per page, zero-filled and then
+/// overwritten. It is mapped, read-only use, only when something reads it, and remapped as it grows.
 class store_stream : public memory_stream_base<store_stream> {
   using base = memory_stream_base<store_stream>;
   friend base;
@@ -39,8 +43,11 @@ public:
   // one must be inlined into the caller's loop.
   inline void write(std::span<const std::byte> bytes) {
     // The common case, appending while there is room, stays inline: a check and a memcpy.
-    if (!closed_ && pos_ == size_ && bytes.size() <= capacity_ - size_) [[likely]] {
-      if (!bytes.empty()) std::memcpy(data_ + size_, bytes.data(), bytes.size());
+    // put_ is where the next appended byte goes: the heap block or the map at size_, or the
+    // write buffer of a spooled stream's file.
+    if (!closed_ && pos_ == size_ && bytes.size() <= static_cast<std::size_t>(put_end_ - put_)) [[likely]] {
+      if (!bytes.empty()) std::memcpy(put_, bytes.data(), bytes.size());
+      put_ += bytes.size();
       size_ += bytes.size();
       pos_ = size_;
       return;
@@ -55,10 +62,59 @@ public:
     write_slow(bytes, ec);
   }
 
-  /// Does nothing but report a closed stream: the bytes are in memory or in the map already (see sync()).
-  inline void flush() { check_open("flush"); }
+  /// Writes the bytes appended to a spooled stream's file and not yet written there; the other
+  /// bytes are in memory or in the map already (see sync()).
+  void flush();
   /// As flush(), reporting errors through `ec`.
-  void flush(std::error_code& ec) noexcept { open_for(ec, "flush"); }
+  void flush(std::error_code& ec) noexcept;
+
+  // The bytes appended to a spooled stream's file go through a write buffer: everything that
+  // reads them writes it out first, so spans see every byte (the map of the file sees what
+  // write() put in the page cache). These hide memory_stream_base's, which read the map unchecked.
+
+  /// Reads into a prefix of `buffer` from the position; returns the byte count, 0 at the end.
+  std::size_t read(std::span<std::byte> buffer) {
+    settle_or_fail("read");
+    return base::read(buffer);
+  }
+  /// As read(buffer), reporting errors through `ec`.
+  std::size_t read(std::span<std::byte> buffer, std::error_code& ec) noexcept {
+    return settle(ec) ? base::read(buffer, ec) : 0;
+  }
+  using base::read;
+  /// The bytes from the position to the end, without copying; empty at or past the end.
+  std::span<const std::byte> fill() const {
+    settle_or_fail("read");
+    return base::fill();
+  }
+  /// As fill(), reporting errors through `ec`.
+  std::span<const std::byte> fill(std::error_code& ec) const noexcept {
+    return settle(ec) ? base::fill(ec) : std::span<const std::byte>{};
+  }
+  /// As fill(): every byte to the end is in memory or the map, so it holds at least `n` bytes
+  /// unless the stream ends first.
+  std::span<const std::byte> fill(std::size_t) const { return fill(); }
+  /// As fill(n), reporting errors through `ec`.
+  std::span<const std::byte> fill(std::size_t, std::error_code& ec) const noexcept { return fill(ec); }
+  /// The bytes from the position to the end, as fill() without its checks: empty when closed, or
+  /// when the write buffer cannot be written out (fill() reports that).
+  std::span<const std::byte> buffered() const noexcept {
+    std::error_code ec;
+    return settle(ec) ? base::buffered() : std::span<const std::byte>{};
+  }
+  /// The whole contents, whatever the position, without copying (Python's getbuffer()).
+  std::span<const std::byte> view() const [[clang::lifetimebound]] {
+    settle_or_fail("view");
+    return base::view();
+  }
+  /// As view(), reporting errors through `ec`.
+  std::span<const std::byte> view(std::error_code& ec) const noexcept {
+    return settle(ec) ? base::view(ec) : std::span<const std::byte>{};
+  }
+  /// A copy of the whole contents as a std::string (Python's getvalue()).
+  std::string str() const { return std::string(as_string_view(view())); }
+  /// Moves the position past `n` bytes returned by fill().
+  void consume(std::size_t n) noexcept { pos_ += std::min<std::uint64_t>(n, pos_ < size_ ? size_ - pos_ : 0); }
 
   /// Cuts the contents to `size` bytes if longer (never extends) and returns `size`; the position
   /// does not move; a file then holds exactly the contents. A negative size is errc::invalid_argument.
@@ -92,13 +148,22 @@ protected:
 
   // Takes over `f`, open for reading (and for writing when `writable`), mapping its contents.
   void adopt(file f, bool writable, std::error_code& ec) noexcept;
-  // Moves the contents to the open file `f` (empty, readable and writable), with room for `room` bytes.
-  void move_to(file f, std::size_t room, std::error_code& ec) noexcept;
+  // Moves the contents to the open file `f` (empty, readable and writable), written with pwrite,
+  // and starts the write buffer.
+  void move_to(file f, std::error_code& ec) noexcept;
   // Makes the file hold exactly the contents, and the map cover them.
   void cut_file(std::error_code& ec) noexcept;
   // Gives up the map and the file (which then holds what it held); the stream is closed.
   void release() noexcept;
   [[noreturn]] void fail(const std::error_code& ec, const char* operation) const;
+
+  // Makes the contents readable at data_: writes out the write buffer and maps the file far
+  // enough. Returns false with `ec` set (and the path named) when that fails; closed is not an
+  // error here (the caller reports it). Const because reading does it; it changes no contents.
+  bool settle(std::error_code& ec) const noexcept;
+  void settle_or_fail(const char* operation) const;
+  // Points put_ and put_end_ at where the fast path of write() may append.
+  void open_window() noexcept;
 
   std::byte* data_ = nullptr;   // heap_ or region_.base
   std::size_t size_ = 0;
@@ -110,7 +175,21 @@ protected:
   std::filesystem::path directory_; // where a spooled stream creates its file
   std::string path_;
 
+  // The fast path of write(): appends go to [put_, put_end_). On the heap and in mapped_stream's
+  // map that is data_ + size_ up to the capacity; in a spooled stream's file it is the write
+  // buffer, whose bytes belong at file offset buffer_at_ on.
+  std::byte* put_ = nullptr;
+  std::byte* put_end_ = nullptr;
+  std::byte* buffer_ = nullptr;  // a spooled stream's write buffer, once its contents are in the file
+  std::size_t buffer_at_ = 0;
+
 private:
+  static constexpr std::size_t buffer_size = 64 * 1024;
+  bool spooling() const noexcept { return buffer_ != nullptr; }
+  // Writes out the write buffer; on failure its bytes stay there, to be written by a later call.
+  bool write_buffer(std::error_code& ec) noexcept;
+  // Writes `bytes` to the file at `at` (pwrite), the write buffer written out first.
+  bool write_file(std::size_t at, std::span<const std::byte> bytes, std::error_code& ec) noexcept;
   void write_slow(std::span<const std::byte> bytes, std::error_code& ec) noexcept;
   bool reserve(std::size_t end, std::error_code& ec) noexcept;
   // Makes room for `end` bytes in the file, growing it geometrically.

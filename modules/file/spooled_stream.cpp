@@ -25,7 +25,7 @@ void spooled_stream::rollover(std::error_code& ec) noexcept {
   ec.clear();
   if (!open_for(ec, "roll over") || in_file()) return;
   file f = temporary_file(directory_, ec);
-  if (!ec) move_to(std::move(f), size_, ec);
+  if (!ec) move_to(std::move(f), ec);
 }
 
 void spooled_stream::rollover() {
@@ -88,8 +88,8 @@ void spooled_stream::persist(const std::filesystem::path& target, std::error_cod
   if (!open_for(ec, "persist")) return;
   if (in_file()) {
     // The file holds exactly the contents, on the storage, before it gets a name.
+    // The buffer written out, the file ends with the contents; nothing was written through a map.
     cut_file(ec);
-    if (!ec) detail::sync_shared(region_, 0, region_.length, ec);
     if (!ec) file_.sync(ec);
     if (ec || link_file(target, ec)) return;
   }

@@ -16,10 +16,15 @@ export namespace io {
 /// a file created under a random name and unlinked at once) and goes on there, with the same
 /// semantics before, across and after the move: writes overwrite or extend at the position,
 /// seeking past the end is allowed and a later write fills the gap with zeros, truncate never
-/// extends, and the position is kept. The file is mapped shared and remapped as it grows, so
-/// view() and fill() stay zero-copy spans and every view keeps its in-memory fast path. A
-/// threshold of 0 moves to the file at the first byte (unlike Python, where 0 means never).
-/// Spans from view() and fill() are invalidated by write, truncate, rollover, persist and close.
+/// extends, and the position is kept. In the file, writes go through pwrite, appends through a
+/// 64 KiB write buffer (as buffered_file's), so they cost what writing a file costs; whatever
+/// reads the contents (read, fill, view, str) first writes the buffer out and maps the file (shared,
+/// remapped as it grows), so view() and fill() stay zero-copy spans over every byte written and
+/// every view keeps its in-memory fast path. A failing write-out is reported by the call that
+/// needed it (write, flush, read, fill, view, sync, persist or close), naming the file; the bytes
+/// stay in the buffer until then. A threshold of 0 moves to the file at the first byte (unlike
+/// Python, where 0 means never). Spans from view() and fill() are invalidated by write,
+/// truncate, rollover, persist and close.
 /// Nobody else can reach the unnamed file, so no other process can truncate it under the map.
 class spooled_stream : public detail::store_stream {
 public:

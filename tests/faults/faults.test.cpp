@@ -891,6 +891,41 @@ TEST_CASE("spooled_stream: under any failing call persist leaves the target whol
   }
 }
 
+TEST_CASE("spooled_stream: a failing write of appends to its file is reported both ways at flush and close, naming the file, and loses no byte before") {
+  io_test::temp_dir dir;
+  const std::string unnamed = (dir / "(unnamed temporary file)").string(); // temporary_file's path in messages
+  const std::string text = payload(300000, 5);
+  for (const bool use_error_code : {false, true}) {
+    for (const int error : {EIO, ENOSPC}) {
+      CAPTURE(use_error_code);
+      CAPTURE(error);
+      io::spooled_stream s(0, dir.path());
+      for (std::size_t at = 0; at < text.size(); at += 10) io::write(s, std::string_view(text).substr(at, 10));
+      fault_plan once{.error = error, .first = 1, .count = 1};
+      outcome result;
+      {
+        const armed_faults armed({"posix/io/rw/pwrite"}, once);
+        result = either_way(use_error_code, [&](auto&... ec) { s.flush(ec...); });
+      }
+      CHECK(once.injected == 1);
+      CHECK(result.code == std::error_condition(error, std::generic_category()));
+      if (!use_error_code) CHECK(result.message.find(unnamed) != std::string::npos);
+      // The bytes the failed write held are written by the next call that needs them.
+      CHECK(s.str() == text);
+      io::write(s, "tail");
+      fault_plan always{.error = error};
+      {
+        const armed_faults armed({"posix/io/rw/pwrite"}, always);
+        result = either_way(use_error_code, [&](auto&... ec) { s.close(ec...); });
+      }
+      CHECK(always.injected >= 1);
+      CHECK(result.code == std::error_condition(error, std::generic_category()));
+      if (!use_error_code) CHECK(result.message.find(unnamed) != std::string::npos);
+      CHECK(s.closed());
+    }
+  }
+}
+
 TEST_CASE("mapped files: a failing msync is reported both ways with the path, a failing grow keeps the map and the file") {
   io_test::temp_dir dir;
   const auto path = dir / "map.bin";
