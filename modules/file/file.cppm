@@ -13,3 +13,4 @@ export import :copy;
 export import :whole_file;
 export import :temporary_file;
 export import :file_lock;
+export import :instances; // exports nothing: explicit instantiations of the common file types
