@@ -65,7 +65,7 @@ public:
   }
 
   /// Marks `n` buffered bytes as read (at most as many as are buffered).
-  inline void consume(std::size_t n) noexcept { window_.consume(n); }
+  void consume(std::size_t n) noexcept { window_.consume(n); }
 
   /// Moves to `offset` from `from`, discarding the buffer; returns the new position.
   std::uint64_t seek(std::int64_t offset, whence from = whence::begin)
@@ -120,7 +120,7 @@ public:
   }
 
   /// The bytes buffered and not yet read, without refilling.
-  inline std::span<const std::byte> buffered() const noexcept { return window_.pending(buffer_); }
+  std::span<const std::byte> buffered() const noexcept { return window_.pending(buffer_); }
   /// The buffer's size in bytes.
   std::size_t capacity() const noexcept { return buffer_.capacity(); }
   /// The underlying stream.

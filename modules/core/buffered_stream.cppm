@@ -89,14 +89,12 @@ public:
   }
 
   /// Marks `n` bytes returned by fill() as read.
-  // inline (as write's fast path): views call it once a line, and an importer does not instantiate
-  // the other members of buffered_stream<io::file> (io.file declares it `extern template`).
-  inline void consume(std::size_t n) noexcept { reads_.consume(n); }
+  void consume(std::size_t n) noexcept { reads_.consume(n); }
   /// The read-ahead not consumed yet, without reading (empty when there is none).
   inline std::span<const std::byte> buffered() const noexcept { return reads_.pending(buffer_); }
 
   /// Writes all of `bytes` (into the buffer while they fit).
-  inline void write(std::span<const std::byte> bytes) {
+  void write(std::span<const std::byte> bytes) {
     if (!closed_ && !reposition_ && reads_.size() == 0 && may_write() && writes_.try_append(buffer_, bytes))
         [[likely]]
       return;

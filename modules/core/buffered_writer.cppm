@@ -43,7 +43,7 @@ public:
   }
 
   /// Writes all of `bytes` (into the buffer while they fit).
-  inline void write(std::span<const std::byte> bytes) {
+  void write(std::span<const std::byte> bytes) {
     if (!closed_ && !reposition_ && window_.try_append(buffer_, bytes)) [[likely]]
       return;
     detail::throw_errors sink;
@@ -136,7 +136,7 @@ public:
   }
 
   /// The bytes written but not yet passed to the underlying stream.
-  inline std::span<const std::byte> buffered() const noexcept { return window_.pending(buffer_); }
+  std::span<const std::byte> buffered() const noexcept { return window_.pending(buffer_); }
   /// The buffer's size in bytes.
   std::size_t capacity() const noexcept { return buffer_.capacity(); }
   /// The underlying stream; bytes still buffered have not reached it.

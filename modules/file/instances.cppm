@@ -1,7 +1,9 @@
-// io.file:instances — what a program that reads a file most often uses, compiled once in io.file
-// (instances.cpp) rather than in every file that imports io: the buffered file types, and the
-// lines of a buffered file, owned (`io::open(path) | io::views::lines`) or referred to. Imported
-// by io.file's primary interface only: io.file's own partitions instantiate as they please.
+// io.file:instances — the lines of a buffered file, owned (`io::open(path) | io::views::lines`) or
+// referred to, instantiated once in io.file rather than in every file that imports io. Imported by
+// io.file's primary interface only (clang-22 loses the members of a class that a partition declares
+// `extern template` in the partitions that import it). buffered_stream<file> and its kin are not
+// declared `extern template`: an importer then instantiates none of their inline members either
+// (clang 19 and 22), and the per-line consume() and buffered() would be calls, not inlined.
 module;
 #include <string_view>
 #include <utility>
@@ -12,9 +14,6 @@ import :open;
 
 namespace io {
 
-extern template class buffered_stream<file>;
-extern template class buffered_reader<file>;
-extern template class buffered_writer<file>;
 extern template class lines_view<buffered_file>;
 extern template class lines_view<buffered_file&>;
 
