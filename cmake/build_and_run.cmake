@@ -21,7 +21,7 @@ if(NOT status EQUAL 0)
   message(FATAL_ERROR "building ${SOURCE} failed")
 endif()
 if(NO_BMIS)
-  file(GLOB_RECURSE bmis "${BINARY}/*.pcm")
+  file(GLOB_RECURSE bmis "${BINARY}/*.pcm" "${BINARY}/*.bmi") # CMake names the BMIs it builds for installed modules .bmi
   if(bmis)
     message(FATAL_ERROR "building ${SOURCE} built BMIs it should have found installed: ${bmis}")
   endif()
