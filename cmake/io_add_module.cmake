@@ -1,5 +1,8 @@
 include(GNUInstallDirs)
 
+# Where the installed BMIs go: one directory per compiler, since no other compiler can load them.
+set(IO_INSTALL_BMI_DIR "${CMAKE_INSTALL_LIBDIR}/io/bmi/${CMAKE_CXX_COMPILER_ID}-${CMAKE_CXX_COMPILER_VERSION}")
+
 # io_add_module(<name> MODULE <module name> FILES <interface units...> [SOURCES <impl units...>]
 #               [DEPENDS <targets...>] [LINKS <libraries...>])
 # Adds the library target io_<name> with the alias io::<name>, its interface units in a
@@ -21,7 +24,11 @@ function(io_add_module name)
     # templates a fuzz target instantiates: mode parsing, file calls, errors.
     target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
   endif()
+  # The BMIs too, for io::prebuilt (ioConfig.cmake): CMake builds an installed module's BMIs
+  # again in every consumer's build directory, since a BMI loads only into compilations by the
+  # same compiler with the same language options; a consumer that has both can load these instead.
   install(TARGETS ${target} EXPORT io-targets
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-          FILE_SET CXX_MODULES DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/io/modules)
+          FILE_SET CXX_MODULES DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/io/modules
+          CXX_MODULES_BMI DESTINATION ${IO_INSTALL_BMI_DIR})
 endfunction()

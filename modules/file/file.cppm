@@ -15,3 +15,4 @@ export import :temporary_file;
 export import :file_lock;
 export import :mapped_stream;
 export import :spooled_stream;
+export import :instances; // exports nothing: explicit instantiations of the common file types

@@ -52,8 +52,9 @@ concept splitter = std::copy_constructible<F> && std::is_nothrow_move_constructi
 
 namespace io::detail {
 
-// Reports a token longer than `max_length` that starts at byte `offset`: thrown, or stored.
-inline void report_too_long(std::error_code* ec, std::uint64_t offset, std::size_t max_length, std::string_view path) {
+// Reports a token longer than `max_length` that starts at byte `offset`: thrown, or stored. Not
+// inline, as the cold paths below: compiled once in io.core, not in every file that iterates lines.
+void report_too_long(std::error_code* ec, std::uint64_t offset, std::size_t max_length, std::string_view path) {
   if (ec != nullptr) {
     *ec = errc::line_too_long;
     return;
@@ -65,7 +66,7 @@ inline void report_too_long(std::error_code* ec, std::uint64_t offset, std::size
 }
 
 // A splitter that hands out a token must move past at least one byte, or it would hand it out forever.
-inline void report_no_progress(std::error_code* ec) {
+void report_no_progress(std::error_code* ec) {
   if (ec != nullptr) {
     *ec = errc::invalid_argument;
     return;
