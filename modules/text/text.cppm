@@ -8,7 +8,6 @@ export import :options;
 export import :encoding; // io::detail's codecs, for io.text's own adapters
 export import :text_writer;
 export import :utf8;
-export import :names;
 export import :text_reader;
 export import :open_text;
 export import :print;

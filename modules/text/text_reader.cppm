@@ -16,7 +16,7 @@ export module io.text:text_reader;
 import io.core;
 import :options;
 import :utf8;
-import :names;
+import :encoding;
 
 export namespace io {
 
@@ -30,7 +30,10 @@ export namespace io {
 /// stretches are copied into a buffer of the reader's own. Under errors=strict, the text before
 /// the first invalid byte is handed out, then errc::invalid_text is reported, naming the path
 /// and the byte offset; the error stays. While a text reader reads a stream, read that stream
-/// only through it.
+/// only through it. Another encoding (latin-1, cp1252, utf-16, any name iconv knows) is decoded
+/// by io::detail::text_decoder into a buffer of the reader's own, and that text goes through the
+/// same newline stage; the source is then read ahead of the text handed out (as by Python's
+/// TextIOWrapper), so the position rule holds for the text reader, not for the source beneath.
 template <class S>
   requires buffered_readable<std::remove_reference_t<S>>
 class text_reader : public bytes_interface<text_reader<S>> {
@@ -40,7 +43,7 @@ public:
   static constexpr std::size_t default_capacity = 64 * 1024;
 
   /// Reads `source` (an lvalue is referenced, an rvalue moved in) as `options` say. An encoding
-  /// other than UTF-8 (and utf-8-sig) is reported as errc::unknown_encoding by the first read.
+  /// that neither io nor iconv knows is reported as errc::unknown_encoding by the first read.
   explicit text_reader(S&& source, text_options options = {}, std::size_t capacity = default_capacity)
       : source_(std::forward<S>(source)), options_(std::move(options)), capacity_(std::max<std::size_t>(capacity, 16)) {
     start();
@@ -90,8 +93,7 @@ public:
     n = std::min(n, pending_.size());
     pending_ = pending_.subspan(n);
     if (in_place_) {
-      source_.consume(n);
-      consumed_ += n;
+      take(n);
     } else {
       begin_ += n;
     }
@@ -150,10 +152,27 @@ public:
 
 private:
   void start() {
-    kind_ = detail::utf8_kind_of(options_.encoding);
-    drop_bom_ = kind_ == detail::utf8_kind::utf8_sig;
     translate_ = options_.newline == newline_mode::universal;
-    if (kind_ == detail::utf8_kind::other) error_ = errc::unknown_encoding;
+    std::error_code ec;
+    const detail::encoding_kind kind = detail::find_encoding(options_.encoding, ec).kind;
+    if (ec) {
+      error_ = ec; // errc::unknown_encoding (or no memory for iconv), reported by the first read
+      return;
+    }
+    drop_bom_ = kind == detail::encoding_kind::utf8_sig;
+    if (kind == detail::encoding_kind::utf8 || kind == detail::encoding_kind::utf8_sig) return;
+    decoder_.emplace(options_.encoding, options_.errors, ec);
+    if (ec) error_ = ec;
+    staging_.reserve(64); // on the heap: text handed out from it stays where it is when the reader moves
+  }
+  // Takes `n` bytes of the input the UTF-8 stage reads: the stream's, or the decoded text's.
+  void take(std::size_t n) noexcept {
+    if (decoder_) {
+      staged_ += n;
+    } else {
+      source_.consume(n);
+      consumed_ += n;
+    }
   }
   void drop() noexcept {
     pending_ = {};
@@ -161,6 +180,8 @@ private:
     begin_ = end_ = 0;
     carry_size_ = 0;
     ended_ = true;
+    staging_.clear();
+    staged_ = 0;
   }
 
   template <class Sink>
@@ -180,10 +201,10 @@ private:
   template <class Sink>
   void report_kept(Sink& sink) {
     std::string operation;
-    if (error_ == errc::unknown_encoding) {
+    if (error_ != errc::invalid_text) {
       operation = "decode {} from '" + options_.encoding + "'";
     } else {
-      operation = "decode {} as UTF-8 (invalid byte 0x";
+      operation = "decode {} as " + (decoder_ ? options_.encoding : std::string("UTF-8")) + " (invalid byte 0x";
       static constexpr char digits[] = "0123456789abcdef";
       operation += digits[error_byte_ >> 4];
       operation += digits[error_byte_ & 15];
@@ -212,8 +233,7 @@ private:
       if (!pending_.empty()) std::memcpy(data, pending_.data(), pending_.size());
       begin_ = 0;
       end_ = pending_.size();
-      source_.consume(pending_.size());
-      consumed_ += pending_.size();
+      take(pending_.size());
       in_place_ = false;
     } else if (begin_ != 0) {
       std::memmove(data, data + begin_, end_ - begin_);
@@ -289,17 +309,24 @@ private:
         pending_ = buffer_ ? own_pending() : std::span<const std::byte>{};
         return;
       }
-      // ---------------------------------------------------------------------------------------
-      // The place for a decoder of another encoding: a detail class with
-      //   std::size_t decode(std::span<const std::byte> in, bool last, std::string& out, std::error_code&)
-      // turns the stream's bytes into UTF-8 (applying errors= itself) and its output goes through
-      // the newline stage below as valid text. Until one is plugged in here, start() reports
-      // errc::unknown_encoding for any encoding but UTF-8.
-      // ---------------------------------------------------------------------------------------
-      const std::span<const std::byte> window = detail::fill(source_, sink);
-      if (detail::failed(sink)) {
-        pending_ = buffer_ ? own_pending() : std::span<const std::byte>{}; // kept for the next call
-        return;
+      std::span<const std::byte> window;
+      if (decoder_) {
+        // Another encoding: the decoder turns the stream's bytes into valid UTF-8 (applying
+        // errors= itself) in staging_, which the stage below reads as it reads UTF-8 input.
+        if (staged_ == staging_.size()) {
+          if (!decode_more(sink)) {
+            pending_ = buffer_ ? own_pending() : std::span<const std::byte>{}; // kept for the next call
+            return;
+          }
+          continue;
+        }
+        window = std::as_bytes(std::span(staging_)).subspan(staged_);
+      } else {
+        window = detail::fill(source_, sink);
+        if (detail::failed(sink)) {
+          pending_ = buffer_ ? own_pending() : std::span<const std::byte>{}; // kept for the next call
+          return;
+        }
       }
       const auto* p = reinterpret_cast<const unsigned char*>(window.data());
       const std::size_t size = window.size();
@@ -321,8 +348,7 @@ private:
         // A '\r' written as "\n" just before: a "\n" right after it (bytes dropped by
         // errors=ignore in between do not count, as in CPython, which decodes first) belongs to it.
         skip_lf_ = false;
-        source_.consume(1);
-        ++consumed_;
+        take(1);
         continue;
       }
       if (drop_bom_ && carry_size_ == 0) {
@@ -331,8 +357,7 @@ private:
         } else if (size >= 3) {
           drop_bom_ = false;
           if (p[1] == 0xBB && p[2] == 0xBF) {
-            source_.consume(3);
-            consumed_ += 3;
+            take(3);
             continue;
           }
         } else if (size == 2 && p[1] != 0xBB) {
@@ -352,8 +377,7 @@ private:
         if (s.state == detail::utf8::status::incomplete) {
           std::memcpy(carry_ + carry_size_, p, extra);
           carry_size_ += extra;
-          source_.consume(extra);
-          consumed_ += extra;
+          take(extra);
           continue;
         }
         i = s.length - carry_size_;
@@ -369,8 +393,7 @@ private:
           put_invalid(joined, s.length);
         }
         carry_size_ = 0;
-        source_.consume(i);
-        consumed_ += i;
+        take(i);
         continue;
       }
       if (in_place && begin_ == end_) {
@@ -426,9 +449,55 @@ private:
         put_invalid(p + i, s.length);
         i += s.length;
       }
-      source_.consume(i);
-      consumed_ += i;
+      take(i);
     }
+  }
+
+  // Decodes the next bytes of the stream into staging_ (all of it was taken). A strict error is
+  // kept aside until the text before it is handed out; the end of the stream ends the text.
+  // Returns false with an error reported.
+  template <class Sink>
+  bool decode_more(Sink& sink) {
+    staging_.clear();
+    staged_ = 0;
+    if (decode_error_) {
+      error_ = decode_error_;
+      return true;
+    }
+    if (source_ended_) {
+      ended_ = true;
+      return true;
+    }
+    const std::span<const std::byte> window = detail::fill(source_, sink);
+    if (detail::failed(sink)) return false;
+    std::error_code ec;
+    const std::uint64_t before = decoder_->position();
+    decoder_->decode(window, window.empty(), staging_, ec);
+    source_ended_ = window.empty();
+    if (ec == errc::invalid_text) {
+      decode_error_ = ec;
+      error_offset_ = start_ + decoder_->error_offset();
+      // The invalid byte: in these bytes, or among the last ones of the bytes before them.
+      const std::uint64_t at = decoder_->error_offset();
+      if (at >= before && at - before < window.size()) {
+        error_byte_ = static_cast<unsigned char>(window[at - before]);
+      } else if (at >= recent_at_ && at - recent_at_ < recent_size_) {
+        error_byte_ = recent_[at - recent_at_];
+      }
+    } else if (ec) {
+      detail::report(sink, ec, "decode {} from '" + options_.encoding + "'", detail::path_of(source_));
+      return false;
+    }
+    // The last 16 bytes given are kept for the message of an error in a unit held across reads.
+    const std::size_t keep = std::min<std::size_t>(window.size(), sizeof recent_);
+    const std::size_t old = std::min<std::size_t>(recent_size_, sizeof recent_ - keep);
+    std::memmove(recent_, recent_ + recent_size_ - old, old);
+    if (keep != 0) std::memcpy(recent_ + old, window.data() + window.size() - keep, keep);
+    recent_size_ = old + keep;
+    recent_at_ = before + window.size() - recent_size_;
+    source_.consume(window.size()); // all taken, or an error that stays
+    consumed_ += window.size();
+    return true;
   }
 
   static constexpr std::size_t slack = 16;            // room past the capacity: a repair writes up to 12 bytes
@@ -449,7 +518,14 @@ private:
   std::uint64_t error_offset_ = 0;
   unsigned char error_byte_ = 0;
   std::error_code error_;
-  detail::utf8_kind kind_ = detail::utf8_kind::utf8;
+  std::optional<detail::text_decoder> decoder_; // for an encoding other than UTF-8
+  std::string staging_;                         // the decoded text, read by the UTF-8 stage from staged_
+  std::size_t staged_ = 0;
+  std::error_code decode_error_; // the decoder's strict error, reported once staging_ is handed out
+  unsigned char recent_[16] = {};
+  std::uint64_t recent_at_ = 0;
+  std::size_t recent_size_ = 0;
+  bool source_ended_ = false;
   bool translate_ = true; // universal newlines: "\r\n" and "\r" become "\n"
   bool skip_lf_ = false;  // the last text written was a '\r' written as "\n"
   bool drop_bom_ = false; // utf-8-sig, before the first character

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks io::text_reader against CPython's io.TextIOWrapper on random bytes.
 
-Usage: text_parity.py REPLAY [FILES [SEED]]
+Usage: text_parity.py REPLAY [FILES [SEED]] [--encodings]
 For each of FILES (default 80) random byte strings (valid UTF-8 of every length, overlong forms,
 surrogates, code points past U+10FFFF, stray continuation bytes, sequences cut short, byte order
 marks, and \\r, \\n, \\r\\n in every arrangement), runs REPLAY (tests/text/text_replay.cpp) with the
@@ -13,6 +13,9 @@ newline= mode and every source buffer size:
 Under errors='strict' the offset of the first invalid byte must be bytes.decode's
 UnicodeDecodeError.start (counted from the file's start: plus 3 after a dropped byte order mark),
 and what came before it the text before that byte.
+With --encodings the files are random text of the other encodings io decodes (latin-1, cp1252,
+koi8-r, utf-16 with and without a byte order mark, utf-16-le, utf-16-be), with bytes those leave
+undefined, lone and cut surrogates and odd lengths among them, compared the same way.
 """
 import io
 import os
@@ -57,6 +60,36 @@ def random_data(rng):
     return b"".join(pieces)
 
 
+OTHER_ENCODINGS = ["latin-1", "cp1252", "koi8-r", "utf-16", "utf-16-le", "utf-16-be"]
+TEXT_PIECES = ["a", "hello", " ", "\x00", "\x7f", "\x80", "\x9f", "é", "ÿ", "€", "Ж", "ж", "ё", "─", "😀",
+               "\U0010ffff", "\ufeff", "\ufffd", "\r", "\n", "\r\n", "\r\r", "\n\r", "\r\r\n"]
+UTF16_DAMAGE = [b"\x00\xd8", b"\x00\xdc", b"\xff\xdb", b"\x00", b"\x0d\x00", b"\x0a\x00"]
+
+
+def other_data(rng, encoding):
+    """Random bytes of `encoding`: its text, and bytes that are not."""
+    if encoding in ("latin-1", "cp1252", "koi8-r"):
+        pieces = [b"\r", b"\n", b"\r\n", b"abc", b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d", b"\x80", b"\xe9", b"\xff"]
+        if rng.random() < 0.3:
+            return bytes(rng.randrange(256) for _ in range(rng.choice([0, 1, 5, 40, 300])))
+        return b"".join(rng.choice(pieces) * rng.choice([1, 1, 3]) for _ in range(rng.choice([0, 1, 4, 20, 200])))
+    text = "".join(rng.choice(TEXT_PIECES) * rng.choice([1, 1, 1, 2, 20]) for _ in range(rng.choice([0, 1, 3, 10, 60, 200])))
+    if encoding == "utf-16":
+        order = rng.choice(["le", "be", "none"])
+        data = (b"\xff\xfe" + text.encode("utf-16-le") if order == "le" else
+                b"\xfe\xff" + text.encode("utf-16-be") if order == "be" else text.encode("utf-16-le"))
+    else:
+        data = text.encode(encoding)
+    if rng.random() < 0.5:
+        # Lone or cut surrogates, odd bytes, '\r' and '\n' units cut anywhere.
+        for _ in range(rng.choice([1, 2, 5])):
+            at = rng.randrange(len(data) + 1)
+            if rng.random() < 0.7:
+                at -= at % 2
+            data = data[:at] + rng.choice(UTF16_DAMAGE) + data[at:]
+    return data
+
+
 def h(s):
     return "x" + s.encode("utf-8").hex()
 
@@ -67,6 +100,11 @@ def python_lines(data, encoding, errors, newline):
         # order mark (it waits for a third byte even at the end); bytes.decode and io report it.
         data = data.decode(encoding, errors).encode("utf-8")
         encoding = "utf-8"
+    if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # CPython's incremental UTF-16 decoder (so TextIOWrapper) refuses text without a byte order
+        # mark ("UTF-16 stream does not start with BOM"); bytes.decode and io read it in the native
+        # order, little-endian here.
+        encoding = "utf-16-le"
     with io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors=errors, newline=newline) as f:
         return list(f)
 
@@ -90,9 +128,8 @@ def first_error(data, encoding):
 
 def expected_for(data, encoding, errors, newline):
     """What each method should print (a list of items), for one errors/newline pair."""
-    python_encoding = "utf-8-sig" if encoding == "utf-8-sig" else "utf-8"
     out = {}
-    offset = first_error(data, python_encoding) if errors == "strict" else None
+    offset = first_error(data, encoding) if errors == "strict" else None
     if offset is None:
         lines = python_lines(data, encoding, errors, newline)
         text = "".join(lines)
@@ -120,18 +157,25 @@ def check_strict_lines(got, before, offset, method, newline):
 
 def main():
     replay = sys.argv[1]
-    files = int(sys.argv[2]) if len(sys.argv) > 2 else 80
-    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 20261126
+    others = "--encodings" in sys.argv
+    args = [a for a in sys.argv if a != "--encodings"]
+    files = int(args[2]) if len(args) > 2 else 80
+    seed = int(args[3]) if len(args) > 3 else 20261126
     rng = random.Random(seed)
     failures = 0
     checked = 0
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "data.txt")
         for n in range(files):
-            data = random_data(rng)
+            if others:
+                encodings = [OTHER_ENCODINGS[n % len(OTHER_ENCODINGS)]]
+                data = other_data(rng, encodings[0])
+            else:
+                encodings = [rng.choice(["utf-8", "UTF8", "u8", "utf_8", "UTF-8"]), "utf-8-sig"]
+                data = random_data(rng)
             with open(path, "wb") as f:
                 f.write(data)
-            for encoding in [rng.choice(["utf-8", "UTF8", "u8", "utf_8", "UTF-8"]), "utf-8-sig"]:
+            for encoding in encodings:
                 result = subprocess.run([replay, path, encoding], capture_output=True, text=True)
                 if result.returncode != 0:
                     print("FAIL: replay exited with %d on %r (%s): %s" % (result.returncode, data, encoding, result.stderr))

@@ -185,12 +185,12 @@ TEST_CASE("std::ranges and range-v3 over a text reader, held by name and as a pr
   CHECK(b == std::vector<std::string>{"alpha", "beta"});
 }
 
-TEST_CASE("encoding names as Python spells UTF-8, and other encodings are errc::unknown_encoding for now") {
+TEST_CASE("encoding names as Python spells UTF-8, and names neither io nor iconv knows are errc::unknown_encoding") {
   for (const char* name : {"utf-8", "UTF8", "utf_8", "U8", "utf", "cp65001", " Utf--8 "})
     CHECK(text_of("\xC3\xA9", {.encoding = name}) == "\xC3\xA9");
   CHECK(text_of("\xEF\xBB\xBFx\xEF\xBB\xBF", {.encoding = "utf-8-sig"}) == "x\xEF\xBB\xBF");
   CHECK(text_of("\xEF\xBB\xBFx", {.encoding = "utf-8"}) == "\xEF\xBB\xBFx");
-  io::text_reader reader(io::memory_stream(std::string_view("x")), {.encoding = "utf8-sig"});
+  io::text_reader reader(io::memory_stream(std::string_view("x")), {.encoding = "klingon"});
   CHECK_THROWS_AS(reader.fill(), io::io_error);
   std::error_code ec;
   CHECK(reader.fill(ec).empty());
@@ -206,6 +206,116 @@ TEST_CASE("encoding names as Python spells UTF-8, and other encodings are errc::
   io::open_text(dir / "missing", "r", {}, ec);
   CHECK(ec == std::errc::no_such_file_or_directory);
   CHECK(io::read_all<std::string>(io::open_text(dir / "t", "rt")) == "x");
+}
+
+TEST_CASE("other encodings are decoded, then their lines end as newline= says") {
+  const io::text_options latin1{.encoding = "latin-1"};
+  CHECK(lines_of("caf\xE9\r\nna\xEFve\rend", latin1) == std::vector<std::string>{"caf\xC3\xA9", "na\xC3\xAFve", "end"});
+  CHECK(lines_of("a\r\nb", {.encoding = "cp1252", .newline = io::newline_mode::recognize}, true, 1) ==
+        std::vector<std::string>{"a\r\n", "b"});
+  // UTF-16 with its byte order mark, "\r" and "\n" in separate reads of the source (one byte each).
+  CHECK(lines_of(std::string_view("\xFF\xFEx\0\r\0\n\0\xAC\x20", 10), {.encoding = "utf-16"}, false, 1) ==
+        std::vector<std::string>{"x", "\xE2\x82\xAC"});
+  CHECK(lines_of(std::string_view("\0x\0\n\0y", 6), {.encoding = "UTF-16BE"}) == std::vector<std::string>{"x", "y"});
+  CHECK(text_of("\xE1\xC2\r\n", {.encoding = "koi8-r"}) == "\xD0\x90\xD0\xB1\n");
+  CHECK(text_of("ab\x81" "c", {.encoding = "cp1252", .errors = io::text_errors::replace}) == "ab\uFFFDc");
+  CHECK(text_of("ab\x81" "c", {.encoding = "cp1252", .errors = io::text_errors::backslash_replace}) == "ab\\x81c");
+}
+
+TEST_CASE("a strict decoding error of another encoding comes after the text before it, at its offset, both ways") {
+  temp_dir dir;
+  write_text(dir / "bad.txt", "one\ntwo\nthr\x81" "e\n");
+  std::vector<std::string> seen;
+  io::text_file_reader reader = io::open_text(dir / "bad.txt", "r", {.encoding = "cp1252"});
+  try {
+    for (std::string_view line : reader | io::views::lines) seen.emplace_back(line);
+    FAIL("no error");
+  } catch (const io::io_error& e) {
+    CHECK(e.code() == io::errc::invalid_text);
+    CHECK(std::string_view(e.what()).find("cp1252 (invalid byte 0x81 at byte offset 11)") != std::string_view::npos);
+    CHECK(std::string_view(e.what()).find("bad.txt") != std::string_view::npos);
+  }
+  CHECK(seen == std::vector<std::string>{"one", "two"});
+  CHECK(reader.error_offset() == 11);
+  std::error_code ec;
+  io::text_file_reader again = io::open_text(dir / "bad.txt", "r", {.encoding = "cp1252"}, ec);
+  REQUIRE(!ec);
+  std::string text;
+  char piece[3];
+  while (const std::size_t n = again.read(piece, ec)) text.append(piece, n);
+  CHECK(text == "one\ntwo\nthr");
+  CHECK(ec == io::errc::invalid_text);
+  CHECK(again.error_offset() == 11);
+  // A unit cut by the end (an odd byte of UTF-16) is the error, at its offset.
+  io::text_reader odd(io::memory_stream(std::string_view("a\0b", 3)), {.encoding = "utf-16-le"});
+  CHECK(io::read_all<std::string>(odd, ec) == "a");
+  CHECK(ec == io::errc::invalid_text);
+  CHECK(odd.error_offset() == 2);
+}
+
+TEST_CASE("open_text_writer writes text files as Python's w, a and x text modes, both ways") {
+  temp_dir dir;
+  const auto path = dir / "out.txt";
+  {
+    io::text_file_writer out = io::open_text_writer(path, "w", {.encoding = "utf-8-sig", .newline = io::newline_mode::crlf});
+    io::write(out, std::string_view("one\n"));
+    out.close();
+  }
+  CHECK(io_test::read_text(path) == "\xEF\xBB\xBFone\r\n");
+  {
+    // Appending to a file that is not empty writes no second byte order mark.
+    io::text_file_writer out = io::open_text_writer(path, "at", {.encoding = "utf-8-sig"});
+    io::write(out, std::string_view("two\n"));
+    out.close();
+  }
+  CHECK(io_test::read_text(path) == "\xEF\xBB\xBFone\r\ntwo\n");
+  CHECK(io::read_all<std::string>(io::open_text(path, "r", {.encoding = "utf-8-sig"})) == "one\ntwo\n");
+  {
+    std::error_code ec;
+    io::text_file_writer out = io::open_text_writer(dir / "new.txt", "a", {.encoding = "utf-16"}, ec);
+    REQUIRE(!ec);
+    io::write(out, std::string_view("\xC3\xA9"));
+    out.close(ec);
+    CHECK(!ec);
+  }
+  CHECK(io_test::read_text(dir / "new.txt") == std::string_view("\xFF\xFE\xE9\0", 4)); // a new file gets its BOM
+  {
+    io::text_file_writer out = io::open_text_writer(path, "w", {.encoding = "latin-1"});
+    io::write(out, std::string_view("caf\xC3\xA9"));
+    out.close();
+  }
+  CHECK(io_test::read_text(path) == "caf\xE9");
+  // "x" refuses a file that exists, and leaves it as it is.
+  CHECK_THROWS_AS(io::open_text_writer(path, "x"), io::io_error);
+  std::error_code ec;
+  io::open_text_writer(path, "xt", {}, ec);
+  CHECK(ec == std::errc::file_exists);
+  {
+    io::text_file_writer out = io::open_text_writer(dir / "x.txt", "x", {}, ec);
+    REQUIRE(!ec);
+    io::write(out, std::string_view("x"));
+    out.close();
+  }
+  CHECK(io_test::read_text(dir / "x.txt") == "x");
+  // Modes of the other direction, '+', 'b' and unknown encodings fail before anything is opened.
+  for (const char* mode : {"r", "r+", "w+", "wb", "a+", "rw", "", "ww", "q"}) {
+    CAPTURE(mode);
+    CHECK_THROWS_AS(io::open_text_writer(path, mode), io::io_error);
+    io::open_text_writer(path, mode, {}, ec);
+    CHECK(ec == io::errc::invalid_argument);
+  }
+  for (const char* mode : {"w", "a", "x", "r+", "rb", "rw"}) {
+    CAPTURE(mode);
+    CHECK_THROWS_AS(io::open_text(path, mode), io::io_error);
+    io::open_text(path, mode, {}, ec);
+    CHECK(ec == io::errc::invalid_argument);
+  }
+  CHECK_THROWS_AS(io::open_text_writer(path, "w", {.encoding = "klingon"}), io::io_error);
+  io::open_text_writer(path, "w", {.encoding = "klingon"}, ec);
+  CHECK(ec == io::errc::unknown_encoding);
+  CHECK(io_test::read_text(path) == "caf\xE9"); // nothing truncated
+  io::open_text_writer(dir / "no" / "such.txt", "w", {}, ec);
+  CHECK(ec == std::errc::no_such_file_or_directory);
 }
 
 TEST_CASE("an unbuffered source is read through a buffered_reader") {
