@@ -292,7 +292,7 @@ public:
   line_cursor() = default;
   inline explicit line_cursor(state_type* s)
       : state_(s), limit_(s->max_length != 0 ? s->max_length : ~std::size_t{0}), keep_ends_(s->split.keep_ends) {
-    sync();
+    load(look(s));
   }
 
   inline std::string_view read() const noexcept { return current_; }
@@ -309,31 +309,48 @@ public:
         return;
       }
     }
-    state_->advance();
-    sync();
+    load(step(state_));
   }
   inline bool done() const noexcept { return done_; }
   inline void leave() noexcept {}
   inline state_type* state() const noexcept { return state_; }
 
 private:
-  // Takes the line and the window after it from the state, after a step that went through it.
-  inline void sync() {
-    current_ = state_->current;
-    done_ = state_->done;
-    const lent_window w = state_->input.window();
-    window_ = w.window;
-    base_ = reinterpret_cast<const char*>(w.buffer);
-    at_ = w.window->begin();
-    end_ = w.window->end();
-    generation_ = w.window->generation();
-    newlines_end_ = 0;
-    // Only while the line came from the window (not from the state's copy of a line that crossed
-    // the buffer's end, which the window does not hold yet).
-    if (!done_ && state_->store_begin >= state_->store.size() && at_ < end_) {
-      const void* newline = ::memrchr(base_ + at_, '\n', end_ - at_);
-      if (newline != nullptr) newlines_end_ = static_cast<std::size_t>(static_cast<const char*>(newline) + 1 - base_);
+  // What the cursor takes from the state after a step that went through it.
+  struct synced {
+    std::string_view current;
+    read_window* window;
+    const char* base;
+    std::size_t at;
+    std::size_t generation;
+    std::size_t newlines_end;
+    bool done;
+  };
+  // The state's careful step, out of line and without the cursor's address, so that the walk's
+  // registers are not spent on it (the cursor stays in registers).
+  [[gnu::noinline]] static synced step(state_type* s) {
+    s->advance();
+    return look(s);
+  }
+  static inline synced look(state_type* s) {
+    const lent_window w = s->input.window();
+    synced r{s->current, w.window, reinterpret_cast<const char*>(w.buffer), w.window->begin(), w.window->generation(), 0, s->done};
+    const std::size_t end = w.window->end();
+    // Only while no copied bytes of a line that crossed the buffer's end wait to be handed out.
+    if (!r.done && s->store_begin >= s->store.size() && r.at < end) {
+      const void* newline = ::memrchr(r.base + r.at, '\n', end - r.at);
+      if (newline != nullptr) r.newlines_end = static_cast<std::size_t>(static_cast<const char*>(newline) + 1 - r.base);
     }
+    return r;
+  }
+  inline void load(const synced& r) noexcept {
+    current_ = r.current;
+    window_ = r.window;
+    base_ = r.base;
+    at_ = r.at;
+    generation_ = r.generation;
+    newlines_end_ = r.newlines_end;
+    done_ = r.done;
   }
 
   state_type* state_ = nullptr;
@@ -343,7 +360,6 @@ private:
   read_window* window_ = nullptr;
   const char* base_ = nullptr; // the window's buffer
   std::size_t at_ = 0;         // where the bytes after the current line start in it
-  std::size_t end_ = 0;        // and end
   std::size_t generation_ = 0; // the window's generation then: the same bytes while it holds
   std::size_t newlines_end_ = 0; // just past the window's last '\n' (0: none, or unknown)
   bool done_ = true;
