@@ -18,7 +18,8 @@
       the test suite's check: tiny data, and io_bench --verify.
   python3 bench/run.py instructions-check IO_BENCH
       the test suite's instruction-count check (ctest -L instructions, Release build): io's lines
-      over memory within 1.1x of a memchr loop's instructions per line, memory_stream appends
+      over memory within 1.1x of a memchr loop's instructions per line, lines over a buffered file
+      within 1.3x of a memchr-over-read() loop's, memory_stream appends
       within 1.0x of std::string +='s instructions per append and, where the kernel has
       transparent huge pages, at most a quarter of its page faults.
 """
@@ -204,9 +205,13 @@ def instructions_check(io_bench):
         per_line = units_of(d, pieces)["per line"]
         io_lines = instructions_of(io_bench, d, pieces, "lines in memory", "io lines(std::string_view)") / per_line
         memchr_lines = instructions_of(io_bench, d, pieces, "lines in memory", "memchr over memory") / per_line
+        io_file_lines = instructions_of(io_bench, d, pieces, "lines", "io lines(buffered_file)") / per_line
+        memchr_read_lines = instructions_of(io_bench, d, pieces, "lines", "memchr over read()") / per_line
         io_append = instructions_of(io_bench, d, pieces, "append", "io memory_stream::write") / pieces
         string_append = instructions_of(io_bench, d, pieces, "append", "std::string +=") / pieces
         checks = [("lines over memory: io lines(std::string_view) / memchr loop, instructions per line", io_lines, memchr_lines, 1.1),
+                  ("lines over a buffered file: io lines(buffered_file) / memchr-over-read() loop, instructions per line",
+                   io_file_lines, memchr_read_lines, 1.3),
                   ("appends: memory_stream::write / std::string +=, instructions per append", io_append, string_append, 1.0)]
         # Appending 40 MB: the faults of first touches, which huge pages make up to 512 times fewer
         # (less those of a run appending nothing: the process's start, the text it reads).

@@ -37,7 +37,19 @@ public:
   }
   inline std::size_t size() const noexcept { return end_ - begin_; }
   inline void consume(std::size_t n) noexcept { begin_ += std::min(n, end_ - begin_); }
-  inline void clear() noexcept { begin_ = end_ = 0; }
+  inline void clear() noexcept {
+    begin_ = end_ = 0;
+    ++generation_;
+  }
+  // Where the pending bytes start and end in the buffer. A view walks them in place and moves
+  // their start with one store a token (set_begin), rather than a consume and a reload a token.
+  inline std::size_t begin() const noexcept { return begin_; }
+  inline std::size_t end() const noexcept { return end_; }
+  inline void set_begin(std::size_t at) noexcept { begin_ = at; }
+  // Changes whenever the buffer's bytes or the window's end change (a refill, a clear, a fill(n)),
+  // so that a view walking the window tells "the same bytes, consumed up to here" from a window
+  // that only happens to have the same bounds after a refill.
+  inline std::size_t generation() const noexcept { return generation_; }
 
   // The pending bytes, refilling from `s` with one read when there are none.
   template <class S, class Sink>
@@ -66,6 +78,7 @@ public:
       end_ -= begin_;
       begin_ = 0;
     }
+    ++generation_;
     while (size() < n) {
       const std::size_t got = detail::read(s, std::span(buffer.data() + end_, buffer.capacity() - end_), sink);
       if (failed(sink) || got == 0) break;
@@ -92,6 +105,15 @@ public:
 private:
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
+  std::size_t generation_ = 0;
+};
+
+// A buffered stream's read window and the buffer it indexes, lent to io's views (found by ADL as
+// lend_read_window(stream), a hidden friend of buffered_stream and buffered_reader): a view over
+// the stream walks the buffered bytes in place, moving the window's start as it hands tokens out.
+struct lent_window {
+  read_window* window = nullptr;
+  const std::byte* buffer = nullptr;
 };
 
 // The write side: bytes [0, size) of the buffer were written and not yet passed to the stream.

@@ -121,6 +121,9 @@ public:
 
   /// The bytes buffered and not yet read, without refilling.
   std::span<const std::byte> buffered() const noexcept { return window_.pending(buffer_); }
+  // The read window, lent to io's views so that they walk the read-ahead in place (not API: a
+  // hidden friend, found only by argument-dependent lookup).
+  friend inline detail::lent_window lend_read_window(buffered_reader& s) noexcept { return {&s.window_, s.buffer_.data()}; }
   /// The buffer's size in bytes.
   std::size_t capacity() const noexcept { return buffer_.capacity(); }
   /// The underlying stream.

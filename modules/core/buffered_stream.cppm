@@ -92,6 +92,9 @@ public:
   void consume(std::size_t n) noexcept { reads_.consume(n); }
   /// The read-ahead not consumed yet, without reading (empty when there is none).
   inline std::span<const std::byte> buffered() const noexcept { return reads_.pending(buffer_); }
+  // The read window, lent to io's views so that they walk the read-ahead in place (not API: a
+  // hidden friend, found only by argument-dependent lookup).
+  friend inline detail::lent_window lend_read_window(buffered_stream& s) noexcept { return {&s.reads_, s.buffer_.data()}; }
 
   /// Writes all of `bytes` (into the buffer while they fit).
   void write(std::span<const std::byte> bytes) {

@@ -238,6 +238,81 @@ TEST_CASE("two live views on one stream take turns from its position, a closed s
   CHECK(ec == io::errc::closed);
 }
 
+TEST_CASE("two live views take turns line by line: the stream follows every line handed out, every buffer size") {
+  std::mt19937 rng(47);
+  temp_dir dir;
+  for (int round = 0; round < 40; ++round) {
+    const std::string text = random_lines(rng, 16, 12);
+    write_text(dir / "f", text);
+    const std::vector<std::string> lines = reference_lines(text);
+    CAPTURE(text);
+    // Turns of 1 to 4 lines, from one iterator then from the other; both views stay alive.
+    auto check = [&](auto& s, const std::string& name) {
+      INFO(name);
+      auto a = s | io::views::lines;
+      auto b = s | io::views::lines;
+      std::vector<std::string> seen;
+      auto ia = a.begin(); // takes the first line
+      if (ia == std::default_sentinel) {
+        CHECK(lines.empty());
+        return;
+      }
+      seen.emplace_back(*ia);
+      auto ib = b.begin(); // takes the line after it
+      bool turn_b = true;
+      for (;;) {
+        auto& it = turn_b ? ib : ia;
+        if (it == std::default_sentinel) break;
+        seen.emplace_back(*it);
+        for (std::size_t n = rng() % 4; n > 0; --n) {
+          ++it;
+          if (it == std::default_sentinel) break;
+          seen.emplace_back(*it);
+        }
+        if (it == std::default_sentinel) break;
+        turn_b = !turn_b;
+        ++(turn_b ? ib : ia); // the next turn starts after the lines the other iterator handed out
+      }
+      CHECK(seen == lines);
+    };
+    for (std::size_t buffer = 1; buffer <= 9; ++buffer) {
+      io::buffered_file s = io::open(dir / "f", "r", buffer);
+      check(s, "buffered_file/" + std::to_string(buffer));
+      io::buffered_reader r(io::memory_stream(text), buffer);
+      check(r, "buffered_reader/" + std::to_string(buffer));
+    }
+    io::buffered_file s = io::open(dir / "f");
+    check(s, "buffered_file");
+    io::memory_stream m(text);
+    check(m, "memory_stream");
+  }
+}
+
+TEST_CASE("a line too long over a stream that cannot tell its position: the offset counts every line before it") {
+  // Lines taken inside the buffer and lines that crossed its end, then the long one.
+  std::string text;
+  for (int i = 0; i < 50; ++i) text += std::string(static_cast<std::size_t>(i % 7), 'a') + (i % 3 == 0 ? "\r\n" : "\n");
+  const std::size_t offset = text.size();
+  text += std::string(40, 'z') + "\nafter\n";
+  for (std::size_t buffer : {1, 3, 8, 16, 64, 4096}) {
+    CAPTURE(buffer);
+    trickle_reader inner{.data = text, .step = 5};
+    io::buffered_reader s(inner, buffer);
+    std::size_t seen = 0;
+    try {
+      for (std::string_view line : s | io::views::lines({.max_length = 20})) {
+        (void)line;
+        ++seen;
+      }
+      FAIL("no error");
+    } catch (const io::io_error& e) {
+      CHECK(e.code() == io::errc::line_too_long);
+      CHECK(std::string(e.what()).find("offset " + std::to_string(offset) + " ") != std::string::npos);
+    }
+    CHECK(seen == 50);
+  }
+}
+
 TEST_CASE("keep_ends hands out lines with their terminators, max_length refuses a longer line, both ways") {
   CHECK(collect(std::string_view("a\nb\r\nc") | io::views::lines({.keep_ends = true})) ==
         std::vector<std::string>{"a\n", "b\r\n", "c"});

@@ -13,7 +13,9 @@ module;
 
 #include <range/v3/range_fwd.hpp>
 export module io.core:views.lines;
+import :buffer;
 import :views.source;
+import :views.stream_range;
 import :views.tokens;
 
 export namespace io {
@@ -275,8 +277,114 @@ private:
   std::error_code* ec_ = nullptr;
 };
 
+// Walks the lines of a stream that lends its read window (a buffered_stream, buffered_reader, or
+// an unbuffered stream through the view's own buffer), as storage_line_iterator walks storage:
+// the buffered bytes' last '\n' is found once (one memrchr from the end, at each step of the state:
+// a refill, a line that crossed the buffer's end), and before it the next '\n' is searched for with
+// rawmemchr, and the line taken by one store of the window's start, so that the stream is right
+// after every line handed out. Every other case (the window moved under the cursor by a read from
+// the stream or another view, a line too long, the last '\n' passed) is the state's careful step.
 template <class T>
-using line_engine = std::conditional_t<storage_source<T>, storage_lines<T>, stream_tokens<T, line_splitter_for<T>>>;
+class line_cursor {
+public:
+  using state_type = token_state<T, line_splitter>;
+
+  line_cursor() = default;
+  inline explicit line_cursor(state_type* s)
+      : state_(s), limit_(s->max_length != 0 ? s->max_length : ~std::size_t{0}), keep_ends_(s->split.keep_ends) {
+    load(look(s));
+  }
+
+  inline std::string_view read() const noexcept { return current_; }
+  [[gnu::always_inline]] inline void next() {
+    if (at_ < newlines_end_ && window_->begin() == at_ && window_->generation() == generation_) [[likely]] {
+      const char* begin = base_ + at_;
+      const auto* newline = static_cast<const char*>(::rawmemchr(begin, '\n'));
+      // The line starts inside the window: the byte before its '\n' is read only when it is the line's.
+      const char* content = newline != begin && newline[-1] == '\r' ? newline - 1 : newline;
+      if (static_cast<std::size_t>(content - begin) <= limit_) [[likely]] {
+        at_ = static_cast<std::size_t>(newline + 1 - base_);
+        window_->set_begin(at_);
+        current_ = std::string_view(begin, static_cast<std::size_t>((keep_ends_ ? newline + 1 : content) - begin));
+        return;
+      }
+    }
+    load(step(state_));
+  }
+  inline bool done() const noexcept { return done_; }
+  inline void leave() noexcept {}
+  inline state_type* state() const noexcept { return state_; }
+
+private:
+  // What the cursor takes from the state after a step that went through it.
+  struct synced {
+    std::string_view current;
+    read_window* window;
+    const char* base;
+    std::size_t at;
+    std::size_t generation;
+    std::size_t newlines_end;
+    bool done;
+  };
+  // The state's careful step, out of line and without the cursor's address, so that the walk's
+  // registers are not spent on it (the cursor stays in registers).
+  [[gnu::noinline]] static synced step(state_type* s) {
+    s->advance();
+    return look(s);
+  }
+  static inline synced look(state_type* s) {
+    const lent_window w = s->input.window();
+    synced r{s->current, w.window, reinterpret_cast<const char*>(w.buffer), w.window->begin(), w.window->generation(), 0, s->done};
+    const std::size_t end = w.window->end();
+    // Only while no copied bytes of a line that crossed the buffer's end wait to be handed out.
+    if (!r.done && s->store_begin >= s->store.size() && r.at < end) {
+      const void* newline = ::memrchr(r.base + r.at, '\n', end - r.at);
+      if (newline != nullptr) r.newlines_end = static_cast<std::size_t>(static_cast<const char*>(newline) + 1 - r.base);
+    }
+    return r;
+  }
+  inline void load(const synced& r) noexcept {
+    current_ = r.current;
+    window_ = r.window;
+    base_ = r.base;
+    at_ = r.at;
+    generation_ = r.generation;
+    newlines_end_ = r.newlines_end;
+    done_ = r.done;
+  }
+
+  state_type* state_ = nullptr;
+  std::string_view current_;
+  std::size_t limit_ = 0; // the longest line taken here: the maximum length, or any
+  bool keep_ends_ = false;
+  read_window* window_ = nullptr;
+  const char* base_ = nullptr; // the window's buffer
+  std::size_t at_ = 0;         // where the bytes after the current line start in it
+  std::size_t generation_ = 0; // the window's generation then: the same bytes while it holds
+  std::size_t newlines_end_ = 0; // just past the window's last '\n' (0: none, or unknown)
+  bool done_ = true;
+};
+
+// The engine of lines over a stream that lends its read window.
+template <class T>
+class stream_lines : public stream_range<token_state<T, line_splitter>, line_cursor<T>> {
+public:
+  stream_lines() = default;
+  stream_lines(T&& source, line_splitter split, std::size_t max_length, std::error_code* ec)
+      : stream_range<token_state<T, line_splitter>, line_cursor<T>>(std::in_place, std::forward<T>(source), split,
+                                                                     max_length, ec) {}
+};
+
+template <class T>
+constexpr bool lines_in_window = [] {
+  if constexpr (storage_source<T> || line_ended<std::remove_cvref_t<T>>) return false;
+  else return stream_input<std::remove_reference_t<T>>::lends_window;
+}();
+
+template <class T>
+using line_engine =
+    std::conditional_t<storage_source<T>, storage_lines<T>,
+                       std::conditional_t<lines_in_window<T>, stream_lines<T>, stream_tokens<T, line_splitter_for<T>>>>;
 
 } // namespace io::detail
 

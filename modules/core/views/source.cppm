@@ -206,6 +206,15 @@ public:
     if constexpr (lends_buffer) stream_->consume(n);
     else window_.consume(n);
   }
+  // Whether the buffered bytes are a read window a view may walk in place (window()): the view's
+  // own over an unbuffered stream, or one a buffered stream lends (lend_read_window).
+  static constexpr bool lends_window = !lends_buffer || requires(S& s) {
+    { lend_read_window(s) } -> std::same_as<lent_window>;
+  };
+  inline lent_window window() noexcept {
+    if constexpr (!lends_buffer) return {&window_, buffer_->data()};
+    else return lend_read_window(*stream_);
+  }
   // Whether a read failed and the error was stored.
   inline bool failed() const noexcept { return ec_ != nullptr && static_cast<bool>(*ec_); }
   // Where errors go: nullptr when they are thrown.

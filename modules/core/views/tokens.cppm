@@ -21,6 +21,7 @@ import :error;
 import :concepts;
 import :detail;
 import :bytes;
+import :buffer;
 import :views.source;
 import :views.stream_range;
 
@@ -177,7 +178,8 @@ private:
 // stream (consumed) as it is handed out, so the stream's position is always right after the last
 // token handed out; the token itself points into the stream's buffer (still intact after consume)
 // or, when it crossed the buffer's end, into a copy, and stays valid until the next increment or
-// the next call on the stream.
+// the next call on the stream. Over a stream that lends its read window (lends_window) a cursor
+// takes the tokens inside the buffered bytes itself, moving the window's start (token_cursor).
 template <class T, class F>
 struct token_state : stream_holder<T> {
   token_state(T&& source, F s, std::size_t max, std::error_code* ec)
@@ -221,6 +223,26 @@ struct token_state : stream_holder<T> {
   inline void take(std::size_t n) {
     this->input.consume(n);
     consumed += n;
+    if constexpr (lends_window) mark();
+  }
+  static constexpr bool lends_window = stream_input<typename stream_holder<T>::stream_type>::lends_window;
+  // Where the read window stood when the state last took from it: the cursors' tokens taken in
+  // place since are counted into `consumed` (for error offsets) when the state steps next.
+  std::size_t window_mark = 0;
+  std::size_t window_mark_generation = ~std::size_t{0};
+  inline void mark() noexcept {
+    const lent_window w = this->input.window();
+    window_mark = w.window->begin();
+    window_mark_generation = w.window->generation();
+  }
+  inline void catch_up() noexcept {
+    if constexpr (lends_window) {
+      const lent_window w = this->input.window();
+      if (w.window->generation() == window_mark_generation && w.window->begin() >= window_mark)
+        consumed += w.window->begin() - window_mark;
+      window_mark = w.window->begin();
+      window_mark_generation = w.window->generation();
+    }
   }
   inline void finish() noexcept {
     done = true;
@@ -239,6 +261,7 @@ struct token_state : stream_holder<T> {
   }
 
   [[gnu::always_inline]] inline void advance() {
+    catch_up();
     // The common case, small enough to inline into the caller's loop: nothing stored, and the
     // next token ends inside the stream's buffer.
     if (store.empty()) [[likely]] {
@@ -337,28 +360,46 @@ struct token_state : stream_holder<T> {
 
 // Walks the tokens. The cursor keeps where the stream's buffered bytes after the current token
 // are, so that the next token is searched for from registers rather than from the stream's fields
-// (a load the search would wait for at every token); the stream is still consumed at every token,
-// and the cached bytes are used only while they are exactly what the stream has buffered.
+// (a load the search would wait for at every token), and uses them only while they are exactly
+// what the stream has buffered, so that a read from the stream between tokens is seen. The stream
+// is still moved at every token (the position rule holds while an iterator lives, and two live
+// views take turns): over a stream that lends its read window, by one store of the window's start
+// (no consume, no counter: the state counts those bytes when it steps next); else by a consume.
 template <class T, class F>
 class token_cursor {
 public:
   using state_type = token_state<T, F>;
 
   token_cursor() = default;
-  inline explicit token_cursor(state_type* s) : state_(s) { sync(); }
+  inline explicit token_cursor(state_type* s) : state_(s), max_length_(s->max_length) { sync(); }
 
   inline std::string_view read() const noexcept { return current_; }
   [[gnu::always_inline]] inline void next() {
-    if (next_ != nullptr) [[likely]] {
-      const std::string_view window = as_string_view(state_->input.buffered());
-      if (window.data() == next_ && window.data() + window.size() == limit_) [[likely]] {
-        const std::string_view rest(next_, static_cast<std::size_t>(limit_ - next_));
-        const split_result r = state_->split(rest, false);
-        if (r.found && r.advance <= rest.size() && r.advance != 0 && !too_long(r, state_->max_length)) [[likely]] {
-          state_->take(r.advance);
-          current_ = r.token;
-          next_ += r.advance;
-          return;
+    if constexpr (state_type::lends_window) {
+      if (window_ != nullptr) [[likely]] {
+        if (window_->begin() == at_ && window_->generation() == generation_) [[likely]] {
+          const std::string_view rest(base_ + at_, end_ - at_);
+          const split_result r = state_->split(rest, false);
+          if (r.found && r.advance <= rest.size() && r.advance != 0 && !too_long(r, max_length_)) [[likely]] {
+            at_ += r.advance;
+            window_->set_begin(at_);
+            current_ = r.token;
+            return;
+          }
+        }
+      }
+    } else {
+      if (next_ != nullptr) [[likely]] {
+        const std::string_view window = as_string_view(state_->input.buffered());
+        if (window.data() == next_ && window.data() + window.size() == limit_) [[likely]] {
+          const std::string_view rest(next_, static_cast<std::size_t>(limit_ - next_));
+          const split_result r = state_->split(rest, false);
+          if (r.found && r.advance <= rest.size() && r.advance != 0 && !too_long(r, max_length_)) [[likely]] {
+            state_->take(r.advance);
+            current_ = r.token;
+            next_ += r.advance;
+            return;
+          }
         }
       }
     }
@@ -374,15 +415,34 @@ private:
   inline void sync() {
     current_ = state_->current;
     done_ = state_->done;
-    const std::string_view window = as_string_view(state_->input.buffered());
-    next_ = state_->store_begin >= state_->store.size() && !done_ ? window.data() : nullptr;
-    limit_ = window.data() + window.size();
+    const bool in_buffer = state_->store_begin >= state_->store.size() && !done_;
+    if constexpr (state_type::lends_window) {
+      const lent_window w = state_->input.window();
+      window_ = in_buffer ? w.window : nullptr;
+      base_ = reinterpret_cast<const char*>(w.buffer);
+      at_ = w.window->begin();
+      end_ = w.window->end();
+      generation_ = w.window->generation();
+    } else {
+      const std::string_view window = as_string_view(state_->input.buffered());
+      next_ = in_buffer ? window.data() : nullptr;
+      limit_ = window.data() + window.size();
+    }
   }
 
   state_type* state_ = nullptr;
   std::string_view current_;
-  const char* next_ = nullptr;  // the stream's buffered bytes after the current token, when it
-  const char* limit_ = nullptr; // came from them: [next_, limit_)
+  std::size_t max_length_ = 0;
+  // Over a lent read window: the window, its buffer, and where the bytes after the current token
+  // start and end in it, when the token came from them ([at_, end_); window_ is null otherwise).
+  read_window* window_ = nullptr;
+  const char* base_ = nullptr;
+  std::size_t at_ = 0;
+  std::size_t end_ = 0;
+  std::size_t generation_ = 0; // the window's generation then: the same bytes while it holds
+  // Else the stream's buffered bytes after the current token, when it came from them.
+  const char* next_ = nullptr;
+  const char* limit_ = nullptr;
   bool done_ = true;
 };
 
