@@ -2,7 +2,7 @@
 // io::views::chunks; -m counts the characters of UTF-8 text as GNU wc -m does under LC_ALL=C.UTF-8. With no FILE, or with -, it reads standard input. With -z it counts the
 // decompressed contents (gzip, zstd, xz, bzip2; others as they are) through io::decompress. Errors read as GNU wc's;
 // a failing standard output does not stop the counting, and is reported last. With --threads N a
-// regular file is mapped and counted in N shards cut by io::views::line_shards, one std::jthread
+// regular file is mapped and counted in N shards cut by io::views::line_shards, one std::thread
 // each; what cannot be mapped (a pipe, a terminal) is read on one thread.
 #include <algorithm>
 #include <array>
@@ -111,7 +111,7 @@ counts count(S& in, bool want_words, bool want_chars, std::error_code& ec) {
 }
 
 // Counts a regular file on `threads` threads: its map cut into shards at line boundaries, each
-// counted on its own std::jthread. A shard starts after a '\n' (or at the start), so no word
+// counted on its own std::thread. A shard starts after a '\n' (or at the start), so no word
 // straddles a cut and the shards' counts add up to the whole's. False when it cannot be mapped.
 bool count_sharded(const std::string& path, unsigned threads, bool want_words, bool want_chars, counts& total) {
   std::error_code ec;
@@ -131,11 +131,17 @@ bool count_sharded(const std::string& path, unsigned threads, bool want_words, b
     tally(shards[i], want_words, in_word, local, want_chars ? &chars : nullptr);
     parts[i].value = local;
   };
-  {
-    std::vector<std::jthread> workers;
+  // std::thread joined by hand, not std::jthread: libc++ 22's shared library here lacks the
+  // atomic-wait functions that std::jthread's stop token calls, so it does not link.
+  std::vector<std::thread> workers;
+  try {
     for (std::size_t i = 1; i < shards.size(); ++i) workers.emplace_back(work, i);
-    work(0);
-  } // the jthreads join here
+  } catch (...) {
+    for (std::thread& w : workers) w.join();
+    throw;
+  }
+  work(0);
+  for (std::thread& w : workers) w.join();
   for (const part& p : parts) total.lines += p.value.lines, total.words += p.value.words, total.chars += p.value.chars,
                                    total.bytes += p.value.bytes;
   return true;
