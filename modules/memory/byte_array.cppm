@@ -9,15 +9,7 @@ module;
 #include <string_view>
 #include <utility>
 export module io.memory:byte_array;
-
-namespace io::detail {
-
-// Asks the kernel to back the pages of [data, data + size) with huge pages where it can
-// (madvise MADV_HUGEPAGE; byte_array.cpp). Advice only: where the kernel has no transparent huge
-// pages, or refuses, nothing changes.
-void advise_huge_pages(void* data, std::size_t size) noexcept;
-
-} // namespace io::detail
+import io.core;
 
 export namespace io {
 
@@ -137,16 +129,12 @@ private:
     append(bytes);
   }
   void reallocate(std::size_t n) {
-    void* grown = std::realloc(data_, n);
+    // Large arrays get huge pages (detail::grow_heap_block): see the class comment.
+    void* grown = detail::grow_heap_block(data_, n);
     if (grown == nullptr) throw std::bad_alloc();
     data_ = static_cast<std::byte*>(grown);
     capacity_ = n;
-    // Appending to a large array is mostly first touches of fresh pages (10 M appends of 10 bytes:
-    // 24 K page faults of 4 KiB, three quarters of the time); with huge pages it is 50.
-    if (n >= huge_pages_from) detail::advise_huge_pages(data_, n);
   }
-
-  static constexpr std::size_t huge_pages_from = std::size_t{4} << 20;
 
   std::byte* data_ = nullptr;
   std::size_t size_ = 0;

@@ -1,13 +1,19 @@
-// io.memory:byte_array — the one system call of io.memory: huge pages for large arrays.
+// io.core:stream_base — growing the heap block of the streams over one block of bytes, with huge
+// pages for large blocks (io.core's one system call besides none: madvise, which is advice only).
 module;
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 
 #include <sys/mman.h>
 #include <unistd.h>
-module io.memory;
+module io.core;
 
 namespace io::detail {
+
+namespace {
+
+constexpr std::size_t huge_pages_from = std::size_t{4} << 20;
 
 void advise_huge_pages(void* data, std::size_t size) noexcept {
 #ifdef MADV_HUGEPAGE
@@ -21,6 +27,14 @@ void advise_huge_pages(void* data, std::size_t size) noexcept {
 #else
   (void)data, (void)size;
 #endif
+}
+
+} // namespace
+
+void* grow_heap_block(void* data, std::size_t size) noexcept {
+  void* grown = std::realloc(data, size);
+  if (grown != nullptr && size >= huge_pages_from) advise_huge_pages(grown, size);
+  return grown;
 }
 
 } // namespace io::detail
