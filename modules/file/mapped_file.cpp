@@ -1,5 +1,6 @@
 // io.file:mapped_file — mmap, mremap, ftruncate, msync, madvise and munmap.
 module;
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -330,7 +331,40 @@ void mapped_file::sync(std::size_t offset, std::size_t length) {
 
 void mapped_file::advise(access_pattern pattern, std::error_code& ec) noexcept {
   ec.clear();
-  if (region_.base == nullptr) return;
+  advise_pages(pattern, 0, region_.length, ec);
+}
+
+void mapped_file::advise(access_pattern pattern) {
+  std::error_code ec;
+  advise(pattern, ec);
+  if (ec) throw io_error(ec, "advise", path_);
+}
+
+void mapped_file::advise(access_pattern pattern, std::size_t offset, std::size_t length, std::error_code& ec) noexcept {
+  ec.clear();
+  if (offset > size_ || length > size_ - offset) {
+    ec = errc::invalid_argument;
+    return;
+  }
+  if (length == 0) return;
+  const std::size_t page = detail::system_page_size();
+  const std::size_t start = (lead_ + offset) / page * page;
+  const std::size_t end = std::min(region_.length, (lead_ + offset + length + page - 1) / page * page);
+  advise_pages(pattern, start, end - start, ec);
+}
+
+void mapped_file::advise(access_pattern pattern, std::size_t offset, std::size_t length) {
+  std::error_code ec;
+  advise(pattern, offset, length, ec);
+  if (ec == errc::invalid_argument)
+    throw io_error(ec, "advise " + std::to_string(length) + " bytes at " + std::to_string(offset) + " of the map of {} (" +
+                           std::to_string(size_) + " bytes)", path_);
+  if (ec) throw io_error(ec, "advise", path_);
+}
+
+void mapped_file::advise_pages(access_pattern pattern, std::size_t start, std::size_t length,
+                               std::error_code& ec) const noexcept {
+  if (region_.base == nullptr || length == 0) return;
   int advice = MADV_NORMAL;
   switch (pattern) {
   case access_pattern::normal: advice = MADV_NORMAL; break;
@@ -338,14 +372,19 @@ void mapped_file::advise(access_pattern pattern, std::error_code& ec) noexcept {
   case access_pattern::random: advice = MADV_RANDOM; break;
   case access_pattern::will_need: advice = MADV_WILLNEED; break;
   case access_pattern::dont_need: advice = MADV_DONTNEED; break;
+  case access_pattern::populate:
+#if defined(MADV_POPULATE_READ) && defined(MADV_POPULATE_WRITE)
+    advice = writable_ ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
+    break;
+#else
+    return; // advice only: without it, the first reads fault the pages in
+#endif
   }
-  if (::madvise(region_.base, region_.length, advice) != 0) ec = last_error();
-}
-
-void mapped_file::advise(access_pattern pattern) {
-  std::error_code ec;
-  advise(pattern, ec);
-  if (ec) throw io_error(ec, "advise", path_);
+  if (::madvise(region_.base + start, length, advice) != 0) {
+    // A kernel older than 5.14 does not know MADV_POPULATE_*: the advice is dropped, as advice may be.
+    if (pattern == access_pattern::populate && errno == EINVAL) return;
+    ec = last_error();
+  }
 }
 
 } // namespace io

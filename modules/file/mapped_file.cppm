@@ -49,6 +49,8 @@ enum class access_pattern {
   random,     ///< read in no order: do not read ahead (MADV_RANDOM)
   will_need,  ///< about to be read: start reading the pages in now (MADV_WILLNEED)
   dont_need,  ///< not needed soon: the kernel may drop the pages, a shared map reads them back from the file (MADV_DONTNEED)
+  populate,   ///< about to be read: map the pages now, reading them in, so that the first reads take no page
+              ///< fault (MADV_POPULATE_READ, or _WRITE for a writable map; Linux 5.14; nothing where unsupported)
 };
 
 /// A memory map of a file: a contiguous range of `const std::byte`, also seen as a
@@ -136,6 +138,14 @@ public:
   void advise(access_pattern pattern);
   /// As advise(pattern), reporting errors through `ec`.
   void advise(access_pattern pattern, std::error_code& ec) noexcept;
+  /// As advise(pattern), for `length` bytes from `offset` in the map (the whole pages around
+  /// them: dont_need on a shared map drops no data, a later read maps the page again); a range
+  /// past size() is errc::invalid_argument. Threads working on parts of one map advise their own
+  /// parts: populate before and dont_need after, so that neither the page faults nor the unmap
+  /// of the whole happen on one thread.
+  void advise(access_pattern pattern, std::size_t offset, std::size_t length);
+  /// As advise(pattern, offset, length), reporting errors through `ec`.
+  void advise(access_pattern pattern, std::size_t offset, std::size_t length, std::error_code& ec) noexcept;
 
   /// Unmaps the bytes; later the range is empty. Unmapping nothing does nothing.
   void close() noexcept;
@@ -144,6 +154,9 @@ public:
   const std::string& path() const noexcept { return path_; }
 
 private:
+  // madvise over [start, start + length) of the mapping (page-aligned).
+  void advise_pages(access_pattern pattern, std::size_t start, std::size_t length, std::error_code& ec) const noexcept;
+
   detail::shared_region region_; // the mapping, from the page-aligned file offset offset_
   std::size_t lead_ = 0;         // bytes between the start of the mapping and the first byte asked for
   std::size_t size_ = 0;
