@@ -307,3 +307,50 @@ TEST_CASE("a large write through a small buffer goes straight to the file") {
   f.seek(0);
   CHECK(io::read_all<std::string>(f) == "head;" + big);
 }
+
+TEST_CASE("open takes a path as a C string or a std::string, in every form, and names it in errors") {
+  temp_dir dir;
+  const std::string name = (dir / "f").string();
+  const std::string missing = (dir / "missing").string();
+  {
+    io::buffered_file f = io::open(name.c_str(), "w", 16);
+    io::write(f, "c string");
+  }
+  CHECK(read_text(dir / "f") == "c string");
+  {
+    io::buffered_file f = io::open(name, "a");
+    io::write(f, ", std::string");
+  }
+  CHECK(io::read_all<std::string>(io::open(name.c_str())) == "c string, std::string");
+  CHECK(io::read_all<std::string>(io::open(name)) == "c string, std::string");
+  std::error_code ec;
+  CHECK(io::read_all<std::string>(io::open(name.c_str(), "rb", 1, ec)) == "c string, std::string");
+  CHECK(!ec);
+  CHECK(io::read_all<std::string>(io::open(name, "rb", 3, ec)) == "c string, std::string");
+  CHECK(!ec);
+  CHECK(io::read_all<std::string>(io::open(name.c_str(), ec)) == "c string, std::string");
+  CHECK(io::read_all<std::string>(io::open(name, "r", ec)) == "c string, std::string");
+
+  // Errors, both ways, name the path and the operation.
+  for (const auto& attempt : {+[](const std::string& p) { (void)io::open(p.c_str()); },
+                              +[](const std::string& p) { (void)io::open(p); },
+                              +[](const std::string& p) { (void)io::open(p.c_str(), "r+", 8); },
+                              +[](const std::string& p) { (void)io::open(p, "rb", 8); }}) {
+    try {
+      attempt(missing);
+      FAIL("opening a missing file did not throw");
+    } catch (const std::system_error& e) {
+      CHECK(e.code() == std::errc::no_such_file_or_directory);
+      CHECK(std::string(e.what()).find(missing) != std::string::npos);
+    }
+  }
+  io::buffered_file g = io::open(missing.c_str(), ec);
+  CHECK(ec == std::errc::no_such_file_or_directory);
+  CHECK(!g.inner().is_open());
+  (void)io::open(missing, "r", ec);
+  CHECK(ec == std::errc::no_such_file_or_directory);
+  (void)io::open(missing.c_str(), "rb", ec);
+  CHECK(ec == std::errc::no_such_file_or_directory);
+  (void)io::open(missing, ec);
+  CHECK(ec == std::errc::no_such_file_or_directory);
+}
