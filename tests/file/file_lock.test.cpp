@@ -713,3 +713,33 @@ TEST_CASE("locking an atomic_file whose target does not exist reports it with th
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++entries;
   CHECK(entries == 1);
 }
+
+TEST_CASE("a shared lock over an atomic_file reads a target its process may not write, an exclusive one reports that with the path") {
+  temp_dir dir;
+  const auto path = dir / "data";
+  write_text(path, "theirs");
+  REQUIRE(::chmod(path.c_str(), 0644) == 0);
+  REQUIRE(::chmod(dir.path().c_str(), 0755) == 0);
+  // As nobody when the tests run as root: the file is not theirs to write (nor the directory, so
+  // the atomic_file has no temporary, which locking the target does not need).
+  const std::string result = in_child(
+      [&] {
+        if (::access(path.c_str(), W_OK) == 0) return std::string("skipped: the file is writable");
+        std::error_code ec;
+        io::atomic_file out(path, ec);
+        io::file_lock lock(out);
+        std::string report = lock.try_lock_shared() ? "shared" : "no shared";
+        lock.unlock();
+        try {
+          lock.lock();
+          report += ", exclusive";
+        } catch (const io::io_error& e) {
+          report += std::string(", ") + e.what();
+        }
+        lock.lock(ec);
+        return report + (ec == std::errc::permission_denied ? ", denied" : ", not denied");
+      },
+      true);
+  if (result.starts_with("skipped")) return;
+  CHECK(result == "shared, cannot lock exclusively '" + path.string() + "': Permission denied, denied");
+}
