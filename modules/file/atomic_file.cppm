@@ -10,6 +10,10 @@ import io.core;
 import :handle;
 import :open;
 
+namespace io::detail {
+struct atomic_file_lock;
+}
+
 export namespace io {
 
 /// Writes the new contents of `target` into a temporary file in the same directory; commit()
@@ -30,6 +34,10 @@ export namespace io {
 ///
 /// Any failure of the constructor, a write or a flush, through either API, is kept: every later
 /// write and flush reports it again, and commit() refuses (target untouched, temporary removed).
+///
+/// Writers that read the target, change it and commit must take turns: io::file_lock(atomic_file&)
+/// locks the file at the target (not the temporary), checking after each wait that it locked the
+/// file still there, and the atomic_file keeps that file open while the lock is held.
 class atomic_file : public bytes_interface<atomic_file> {
 public:
   using bytes_interface<atomic_file>::write;
@@ -44,7 +52,8 @@ public:
   atomic_file(atomic_file&& other) noexcept
       : target_(std::move(other.target_)), destination_(std::move(other.destination_)),
         temporary_(std::move(other.temporary_)), out_(std::move(other.out_)), error_(other.error_),
-        sync_failure_(other.sync_failure_), committed_(other.committed_), finished_(std::exchange(other.finished_, true)) {}
+        sync_failure_(other.sync_failure_), committed_(other.committed_), finished_(std::exchange(other.finished_, true)),
+        locked_(std::move(other.locked_)) {}
   atomic_file& operator=(atomic_file&&) = delete;
   /// Discards the new version unless it was committed.
   ~atomic_file();
@@ -94,6 +103,7 @@ public:
   bool committed() const noexcept { return committed_; }
 
 private:
+  friend struct detail::atomic_file_lock;
   [[noreturn]] void fail(const char* operation) const;
 
   std::filesystem::path target_;
@@ -104,6 +114,18 @@ private:
   std::error_code sync_failure_; // why the directory sync after the rename failed
   bool committed_ = false;
   bool finished_ = false;
+  file locked_; // the target as a file_lock opened and locked it: closing it releases the lock
 };
 
 } // namespace io
+
+namespace io::detail {
+
+// How io::file_lock reaches the descriptor of the target that a lock over an atomic_file holds
+// open (this partition cannot name file_lock, which imports it); not part of the API.
+struct atomic_file_lock {
+  static file& descriptor(atomic_file& f) noexcept { return f.locked_; }
+  static const std::filesystem::path& destination(const atomic_file& f) noexcept { return f.destination_; }
+};
+
+} // namespace io::detail

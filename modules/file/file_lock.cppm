@@ -9,6 +9,7 @@ module;
 export module io.file:file_lock;
 import io.core;
 import :handle;
+import :atomic_file;
 
 export namespace io {
 
@@ -32,6 +33,19 @@ export namespace io {
 /// lock_shared() is called is converted to the other kind, as fcntl does. try_lock_for() polls,
 /// sleeping from 1 ms up to 50 ms between attempts, since fcntl has no timed wait. Errors name
 /// the file's path and the operation; a call interrupted by a signal is retried.
+///
+/// Over an io::atomic_file it locks the file at the atomic_file's target (symbolic links followed,
+/// as commit() follows them), which is what writers that read, change and commit must agree on:
+/// the temporary is the writer's own. Taking the lock opens that file for reading and writing
+/// (without creating or truncating it: nothing changes on disk; a shared lock falls back to
+/// reading only when writing is not allowed) and keeps it open in the atomic_file until unlock
+/// or destruction, since closing it releases the lock. Since commit() renames a new file over the
+/// locked one, a process that waited for the lock may have got it on a file that was replaced
+/// meanwhile: after every wait the locked file is compared (device and inode) with the one now at
+/// the target, and on a difference it is closed and the new one opened and locked, until they
+/// match. A target that does not exist yet cannot be locked (std::errc::no_such_file_or_directory,
+/// naming it): creating it here would publish an empty file nobody committed; serialise the
+/// writers that create it with a separate lock file instead.
 class file_lock {
 public:
   /// A lock on the whole of `f` (not taken yet); `f` must outlive it.
@@ -53,12 +67,16 @@ public:
     }
   file_lock(Buffered& f, std::uint64_t offset, std::uint64_t length) noexcept
       : file_lock(f.inner(), offset, length) {}
+  /// A lock on the whole file at `f`'s target (not taken yet); `f` must outlive it and stay where
+  /// it is (not moved from) while it holds the lock.
+  explicit file_lock(atomic_file& f) noexcept;
 
   file_lock(const file_lock&) = delete;
   file_lock& operator=(const file_lock&) = delete;
   /// Takes over `other`'s file, range and lock; `other` holds no lock.
   file_lock(file_lock&& other) noexcept
-      : file_(other.file_), offset_(other.offset_), length_(other.length_), held_(std::exchange(other.held_, held::none)) {}
+      : file_(other.file_), atomic_(other.atomic_), offset_(other.offset_), length_(other.length_),
+        held_(std::exchange(other.held_, held::none)) {}
   /// Unlocks what this object holds, then takes over `other`'s file, range and lock.
   file_lock& operator=(file_lock&& other) noexcept;
   /// Unlocks, ignoring errors: call unlock() to see them.
@@ -145,11 +163,13 @@ private:
   }
 
   void take(held kind, bool wait, bool& taken, std::error_code& ec) noexcept;
+  void take_target(held kind, bool wait, bool& taken, std::error_code& ec) noexcept;
   bool try_until(held kind, std::chrono::steady_clock::time_point deadline);
   bool try_until(held kind, std::chrono::steady_clock::time_point deadline, std::error_code& ec) noexcept;
   [[noreturn]] void fail(const std::error_code& ec, held kind, const char* how) const;
 
   file* file_;
+  atomic_file* atomic_ = nullptr; // set when file_ is the atomic_file's descriptor of its target
   std::uint64_t offset_ = 0;
   std::uint64_t length_ = 0;
   held held_ = held::none;

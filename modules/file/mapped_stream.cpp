@@ -318,6 +318,32 @@ std::uint64_t store_stream::truncate(std::int64_t size) {
   return result;
 }
 
+bool store_stream::ready_to_take(std::error_code& ec) const noexcept {
+  ec.clear();
+  if (!open_for(ec, "take")) return false;
+  if (!writable_) {
+    ec = errc::not_writable;
+    return false;
+  }
+  return settle(ec);
+}
+
+void store_stream::empty_out(std::error_code& ec) noexcept {
+  ec.clear();
+  if (in_file()) {
+    // The buffer was written out when the contents were copied: truncate only cuts the file.
+    truncate(0, ec);
+    if (ec) return;
+  } else {
+    std::free(data_);
+    data_ = nullptr;
+    capacity_ = 0;
+    size_ = 0;
+  }
+  pos_ = 0;
+  open_window();
+}
+
 void store_stream::sync(std::error_code& ec) noexcept {
   ec.clear();
   if (!open_for(ec, "sync") || !in_file()) return;

@@ -2,6 +2,7 @@
 // shared (growing the file by remapping it): the base of mapped_stream and spooled_stream.
 module;
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -11,6 +12,7 @@ module;
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 export module io.file:mapped_stream;
 import io.core;
 import :handle;
@@ -126,6 +128,43 @@ public:
   /// As truncate(), reporting errors through `ec`.
   std::uint64_t truncate(std::error_code& ec) noexcept { return truncate(static_cast<std::int64_t>(pos_), ec); }
 
+  /// Moves the contents out as a `Container` (std::vector<std::byte> by default; io::byte_array,
+  /// std::string, std::vector<char> or std::vector<unsigned char> when named) and leaves the
+  /// stream empty at position 0 and open, as memory_stream's take(). Unlike memory_stream's it
+  /// copies, once: the heap block or the map is no container's to hand over. Every byte written
+  /// is in the copy, those still in a spooled stream's write buffer too (written out first). A
+  /// heap block is freed; a file is cut to 0 bytes and stays the stream's (a spooled stream stays
+  /// rolled over). On failure (errc::closed, errc::not_writable for a read-only mapped stream, the
+  /// write-out or the cut failing) the stream keeps its contents and position.
+  template <byte_container Container = std::vector<std::byte>>
+    requires std::default_initializable<Container>
+  Container take() {
+    check_open("take");
+    std::error_code ec;
+    if (!ready_to_take(ec)) fail(ec, "take");
+    Container out = copy_of<Container>(stored());
+    empty_out(ec);
+    if (ec) fail(ec, "take");
+    return out;
+  }
+  /// As take(), reporting errors through `ec` (running out of memory too) and returning an empty
+  /// container then.
+  template <byte_container Container = std::vector<std::byte>>
+    requires std::default_initializable<Container>
+  Container take(std::error_code& ec) noexcept {
+    Container out;
+    if (!ready_to_take(ec)) return out;
+    try {
+      out = copy_of<Container>(stored());
+    } catch (...) {
+      ec = std::make_error_code(std::errc::not_enough_memory);
+      return Container{};
+    }
+    empty_out(ec);
+    if (ec) return Container{};
+    return out;
+  }
+
   /// Writes the changed pages of the file to its storage (msync, then fsync); on the heap, nothing to do.
   void sync();
   /// As sync(), reporting errors through `ec`.
@@ -185,6 +224,18 @@ protected:
 
 private:
   static constexpr std::size_t buffer_size = 64 * 1024;
+  template <class Container>
+  static Container copy_of(std::span<const std::byte> bytes) {
+    Container out;
+    if constexpr (requires { out.resize_for_overwrite(bytes.size()); }) out.resize_for_overwrite(bytes.size());
+    else out.resize(bytes.size());
+    if (!bytes.empty()) std::memcpy(out.data(), bytes.data(), bytes.size());
+    return out;
+  }
+  // Whether take() can go ahead: the stream open and writable, every byte readable at data_.
+  bool ready_to_take(std::error_code& ec) const noexcept;
+  // What take() leaves: no contents, position 0; the heap block freed, the file cut to 0 bytes.
+  void empty_out(std::error_code& ec) noexcept;
   bool spooling() const noexcept { return buffer_ != nullptr; }
   // Writes out the write buffer; on failure its bytes stay there, to be written by a later call.
   bool write_buffer(std::error_code& ec) noexcept;
@@ -205,7 +256,8 @@ export namespace io {
 /// overwrite or extend at the position; seeking past the end is allowed and a later write fills
 /// the gap with zeros; truncate never extends. The file grows as it is written, geometrically
 /// (ftruncate and mremap): until truncate() or close() it holds the contents followed by zeros, then
-/// exactly the contents. Spans from view() and fill() are invalidated by write, truncate and close.
+/// exactly the contents. take() copies the contents out and cuts the file to 0 bytes. Spans from
+/// view() and fill() are invalidated by write, truncate, take and close.
 /// When another process truncates the file, touching a lost page kills this process with SIGBUS
 /// (see io::mapped_file).
 class mapped_stream : public detail::store_stream {

@@ -23,8 +23,9 @@ export namespace io {
 /// every view keeps its in-memory fast path. A failing write-out is reported by the call that
 /// needed it (write, flush, read, fill, view, sync, persist or close), naming the file; the bytes
 /// stay in the buffer until then. A threshold of 0 moves to the file at the first byte (unlike
-/// Python, where 0 means never). Spans from view() and fill() are invalidated by write,
-/// truncate, rollover, persist and close.
+/// Python, where 0 means never). take() copies the contents out and leaves the stream empty
+/// and open, still in its file once rolled over. Spans from view() and fill() are invalidated by
+/// write, truncate, take, rollover, persist and close.
 /// Nobody else can reach the unnamed file, so no other process can truncate it under the map.
 class spooled_stream : public detail::store_stream {
 public:

@@ -459,3 +459,287 @@ TEST_CASE("lock errors name the path and the operation, both ways") {
   closed.lock_shared(ec);
   CHECK(ec == io::errc::closed);
 }
+
+namespace {
+
+// How many of this process's descriptors are open on `path` (on the file there now).
+int descriptors_on(const std::filesystem::path& path) {
+  struct stat wanted {};
+  REQUIRE(::stat(path.c_str(), &wanted) == 0);
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    struct stat info {};
+    if (::stat(entry.path().c_str(), &info) == 0 && info.st_dev == wanted.st_dev && info.st_ino == wanted.st_ino) ++count;
+  }
+  return count;
+}
+
+// Adds 1 to the number in `counter` `times` times, each a locked read, atomic_file write and commit.
+void count_up(const std::filesystem::path& counter, int times) {
+  for (int i = 0; i < times; ++i) {
+    io::atomic_file out(counter);
+    io::file_lock lock(out);
+    std::unique_lock guard(lock);
+    const int value = std::stoi(io_test::read_text(counter));
+    io::write(out, std::to_string(value + 1));
+    out.commit();
+  }
+}
+
+} // namespace
+
+TEST_CASE("two processes that lock an atomic_file's target, read, write and commit in turns lose no update") {
+  temp_dir dir;
+  const auto counter = dir / "counter";
+  write_text(counter, "0");
+  constexpr int times = 200;
+  pid_t children[2];
+  for (pid_t& child : children) {
+    child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      int code = 0;
+      try {
+        count_up(counter, times);
+      } catch (...) {
+        code = 1;
+      }
+      ::_exit(code);
+    }
+  }
+  for (const pid_t child : children) {
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  CHECK(io_test::read_text(counter) == std::to_string(2 * times));
+}
+
+TEST_CASE("a lock over an atomic_file holds the target itself: other processes can take nothing until unlock") {
+  temp_dir dir;
+  const auto path = dir / "data";
+  write_text(path, "old");
+  io::atomic_file out(path);
+  io::file_lock lock(out);
+  CHECK(descriptors_on(path) == 0);
+  lock.lock();
+  CHECK(lock.owns_lock());
+  CHECK(descriptors_on(path) == 1); // the atomic_file keeps the target open while it is locked
+  CHECK(what_others_can_take(path) == "none");
+  CHECK(in_child([&] {
+          io::atomic_file theirs(path);
+          io::file_lock their_lock(theirs);
+          const bool exclusive = their_lock.try_lock();
+          const bool shared = their_lock.try_lock_shared_for(std::chrono::milliseconds(5));
+          return std::string(exclusive || shared ? "taken" : "refused");
+        }) == "refused");
+  CHECK(std::filesystem::exists(path));
+  CHECK(io_test::read_text(path) == "old"); // locking changed nothing on disk
+  lock.unlock();
+  CHECK(descriptors_on(path) == 0);
+  CHECK(what_others_can_take(path) == everything);
+
+  // Shared locks through atomic_files of two processes share the target and keep out an exclusive one.
+  lock.lock_shared();
+  CHECK(lock.owns_shared_lock());
+  CHECK(what_others_can_take(path) == "shared");
+  CHECK(in_child([&] {
+          io::atomic_file theirs(path);
+          io::file_lock their_lock(theirs);
+          std::string result = their_lock.try_lock() ? "exclusive " : "";
+          std::shared_lock shared(their_lock);
+          return result + (shared.owns_lock() ? "shared" : "");
+        }) == "shared");
+  // lock() converts the shared lock in place.
+  lock.lock();
+  CHECK(what_others_can_take(path) == "none");
+  // The commit replaces the locked file: the file now at the target is not locked, which is why a
+  // waiter checks what it got.
+  io::write(out, "new");
+  out.commit();
+  CHECK(what_others_can_take(path) == everything);
+  CHECK(lock.owns_lock());
+  lock.unlock();
+  CHECK(!lock.owns_lock());
+}
+
+TEST_CASE("a process that waited for the lock while the target was replaced ends up locking the new file") {
+  temp_dir dir;
+  const auto path = dir / "data";
+  write_text(path, "old");
+  io::atomic_file out(path);
+  io::file_lock lock(out);
+  lock.lock();
+  int report[2];
+  int release[2];
+  REQUIRE(::pipe(report) == 0);
+  REQUIRE(::pipe(release) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(report[0]);
+    ::close(release[1]);
+    io::atomic_file theirs(path);
+    io::file_lock their_lock(theirs);
+    std::string got;
+    try {
+      their_lock.lock();
+      got = io_test::read_text(path);
+    } catch (const std::exception& e) {
+      got = e.what();
+    }
+    (void)!::write(report[1], got.data(), got.size());
+    ::close(report[1]);
+    char byte;
+    (void)!::read(release[0], &byte, 1); // hold the lock until the parent has looked
+    ::_exit(0);
+  }
+  ::close(report[1]);
+  ::close(release[0]);
+  REQUIRE(blocked_in_lock(path, child));
+  io::write(out, "new");
+  out.commit();
+  lock.unlock();
+  std::string got;
+  char buffer[256];
+  for (ssize_t n; (n = ::read(report[0], buffer, sizeof buffer)) > 0;) got.append(buffer, static_cast<std::size_t>(n));
+  ::close(report[0]);
+  CHECK(got == "new");
+  // The waiter holds the file at the target now, not the one replaced under it.
+  CHECK(what_others_can_take(path) == "none");
+  ::close(release[1]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(what_others_can_take(path) == everything);
+}
+
+TEST_CASE("a lock over an atomic_file follows a symbolic link to the file commit() replaces") {
+  temp_dir dir;
+  const auto real = dir / "real";
+  const auto link = dir / "link";
+  write_text(real, "contents");
+  std::filesystem::create_symlink("real", link);
+  io::atomic_file out(link);
+  io::file_lock lock(out);
+  std::scoped_lock both(lock);
+  CHECK(what_others_can_take(real) == "none");
+}
+
+TEST_CASE("std::scoped_lock takes a file_lock over an atomic_file with a std::mutex, and try_lock_for/until work through it") {
+  temp_dir dir;
+  const auto path = dir / "data";
+  write_text(path, "x");
+  io::atomic_file out(path);
+  io::file_lock lock(out);
+  std::mutex m;
+  {
+    std::scoped_lock both(lock, m);
+    CHECK(lock.owns_lock());
+    CHECK(what_others_can_take(path) == "none");
+    CHECK(in_child([&] {
+            io::atomic_file theirs(path);
+            io::file_lock their_lock(theirs);
+            const bool a = their_lock.try_lock_for(std::chrono::milliseconds(5));
+            const bool b = their_lock.try_lock_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(5));
+            const bool c = their_lock.try_lock_shared_until(std::chrono::system_clock::now() + std::chrono::milliseconds(5));
+            return std::string(a || b || c ? "taken" : "timed out");
+          }) == "timed out");
+  }
+  CHECK(!lock.owns_lock());
+  CHECK(what_others_can_take(path) == everything);
+  CHECK(lock.try_lock_for(std::chrono::milliseconds(5)));
+  lock.unlock();
+  CHECK(lock.try_lock_shared_for(std::chrono::milliseconds(5)));
+  lock.unlock_shared();
+  CHECK(descriptors_on(path) == 0);
+}
+
+TEST_CASE("locking an atomic_file whose target does not exist reports it with the path, both ways, and creates nothing") {
+  temp_dir dir;
+  const auto path = dir / "missing";
+  {
+    io::atomic_file out(path);
+    io::file_lock lock(out);
+    try {
+      lock.lock();
+      FAIL("no exception");
+    } catch (const io::io_error& e) {
+      CHECK(e.code() == std::errc::no_such_file_or_directory);
+      CHECK(e.path() == path.string());
+      CHECK(std::string(e.what()) == "cannot lock exclusively '" + path.string() +
+                                         "' (it does not exist yet: serialise the writers that create it with a "
+                                         "separate lock file): No such file or directory");
+    }
+    try {
+      lock.lock_shared();
+      FAIL("no exception");
+    } catch (const io::io_error& e) {
+      CHECK(e.code() == std::errc::no_such_file_or_directory);
+      CHECK(std::string(e.what()).starts_with("cannot lock shared '" + path.string() + "'"));
+    }
+    CHECK_THROWS_AS(lock.try_lock(), io::io_error);
+    CHECK_THROWS_AS((void)lock.try_lock_for(std::chrono::milliseconds(1)), io::io_error);
+    CHECK_THROWS_AS(lock.try_lock_shared(), io::io_error);
+    std::error_code ec;
+    lock.lock(ec);
+    CHECK(ec == std::errc::no_such_file_or_directory);
+    CHECK(!lock.try_lock(ec));
+    CHECK(ec == std::errc::no_such_file_or_directory);
+    CHECK(!lock.try_lock_for(std::chrono::milliseconds(1), ec));
+    CHECK(ec == std::errc::no_such_file_or_directory);
+    lock.lock_shared(ec);
+    CHECK(ec == std::errc::no_such_file_or_directory);
+    CHECK(!lock.try_lock_shared(ec));
+    CHECK(ec == std::errc::no_such_file_or_directory);
+    CHECK(!lock.try_lock_shared_for(std::chrono::milliseconds(1), ec));
+    CHECK(ec == std::errc::no_such_file_or_directory);
+    lock.unlock(ec); // nothing held: nothing to do
+    CHECK(!ec);
+    CHECK(!lock.owns_lock());
+    CHECK(!std::filesystem::exists(path));
+    // The writer that creates it is not hindered.
+    io::write(out, "first");
+    out.commit();
+    lock.lock(ec);
+    CHECK(!ec);
+    CHECK(lock.owns_lock());
+    lock.unlock(ec);
+    CHECK(!ec);
+  }
+  CHECK(io_test::read_text(path) == "first");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path())) ++entries;
+  CHECK(entries == 1);
+}
+
+TEST_CASE("a shared lock over an atomic_file reads a target its process may not write, an exclusive one reports that with the path") {
+  temp_dir dir;
+  const auto path = dir / "data";
+  write_text(path, "theirs");
+  REQUIRE(::chmod(path.c_str(), 0644) == 0);
+  REQUIRE(::chmod(dir.path().c_str(), 0755) == 0);
+  // As nobody when the tests run as root: the file is not theirs to write (nor the directory, so
+  // the atomic_file has no temporary, which locking the target does not need).
+  const std::string result = in_child(
+      [&] {
+        if (::access(path.c_str(), W_OK) == 0) return std::string("skipped: the file is writable");
+        std::error_code ec;
+        io::atomic_file out(path, ec);
+        io::file_lock lock(out);
+        std::string report = lock.try_lock_shared() ? "shared" : "no shared";
+        lock.unlock();
+        try {
+          lock.lock();
+          report += ", exclusive";
+        } catch (const io::io_error& e) {
+          report += std::string(", ") + e.what();
+        }
+        lock.lock(ec);
+        return report + (ec == std::errc::permission_denied ? ", denied" : ", not denied");
+      },
+      true);
+  if (result.starts_with("skipped")) return;
+  CHECK(result == "shared, cannot lock exclusively '" + path.string() + "': Permission denied, denied");
+}

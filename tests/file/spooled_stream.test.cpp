@@ -4,7 +4,9 @@
 
 #include "../support.hpp"
 
+#include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -36,6 +38,19 @@ std::vector<std::string> descriptors_in(const std::filesystem::path& directory) 
     if (!ec && target.starts_with(directory.string() + "/")) found.push_back(target);
   }
   return found;
+}
+
+// The size of the file this process has open in `directory` (a spooled stream's unnamed file).
+std::uint64_t open_file_size_in(const std::filesystem::path& directory) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    const std::string target = std::filesystem::read_symlink(entry.path(), ec).string();
+    struct stat info {};
+    if (!ec && target.starts_with(directory.string() + "/") && ::stat(entry.path().c_str(), &info) == 0)
+      return static_cast<std::uint64_t>(info.st_size);
+  }
+  FAIL("no file open in " << directory);
+  return 0;
 }
 
 template <class F>
@@ -270,4 +285,89 @@ TEST_CASE("mapped streams refuse modes without + and missing files, both ways") 
   std::error_code ec;
   io::mapped_stream exists(dir / "new", "x+", ec);
   CHECK(ec == std::errc::file_exists);
+}
+
+static_assert(std::same_as<decltype(std::declval<io::spooled_stream&>().take()), std::vector<std::byte>>);
+
+TEST_CASE("take() moves the contents out as the container asked for and leaves the stream empty at 0, before and after the rollover") {
+  temp_dir dir;
+  io::spooled_stream s(16, dir.path());
+  io::write(s, "in memory");
+  s.seek(100);
+  const io::byte_array in_memory = s.take<io::byte_array>();
+  CHECK(in_memory == io::byte_array(std::string_view("in memory")));
+  CHECK(!s.closed());
+  CHECK(!s.rolled_over());
+  CHECK(s.tell() == 0);
+  CHECK(s.view().empty());
+  io::write(s, "again");
+  CHECK(s.str() == "again");
+  io::write(s, std::string(20, 'x'));
+  REQUIRE(s.rolled_over());
+  // A small append waits in the write buffer: take() writes it out and copies it with the rest.
+  io::write(s, "tail");
+  s.seek(3);
+  const std::string in_file = s.take<std::string>();
+  CHECK(in_file == "again" + std::string(20, 'x') + "tail");
+  // The stream stays in its file, cut to 0 bytes.
+  CHECK(s.rolled_over());
+  CHECK(!s.closed());
+  CHECK(s.tell() == 0);
+  CHECK(s.view().empty());
+  CHECK(open_file_size_in(dir.path()) == 0);
+  io::write(s, "next");
+  CHECK(s.str() == "next");
+  CHECK(s.take() == std::vector<std::byte>(io::as_bytes(std::string_view("next")).begin(), io::as_bytes(std::string_view("next")).end()));
+  CHECK(open_file_size_in(dir.path()) == 0);
+
+  std::error_code ec;
+  io::write(s, "by code");
+  CHECK(s.take<std::string>(ec) == "by code");
+  CHECK(!ec);
+  CHECK(s.take<io::byte_array>(ec).empty()); // taking nothing is no error
+  CHECK(!ec);
+  io::spooled_stream small(1000, dir.path());
+  io::write(small, "by code too");
+  CHECK(small.take<io::byte_array>(ec) == io::byte_array(std::string_view("by code too")));
+  CHECK(!ec);
+  CHECK(small.view().empty());
+}
+
+TEST_CASE("take() on a closed spooled stream reports errc::closed naming take, both ways") {
+  temp_dir dir;
+  io::spooled_stream s(0, dir.path());
+  io::write(s, "gone");
+  s.close();
+  auto [code, message] = thrown([&] { (void)s.take<std::string>(); });
+  CHECK(code == io::errc::closed);
+  CHECK(message.starts_with("cannot take"));
+  std::error_code ec;
+  CHECK(s.take<io::byte_array>(ec).empty());
+  CHECK(ec == io::errc::closed);
+}
+
+TEST_CASE("a mapped stream's take() copies the file's contents and cuts it to 0 bytes, a read-only one refuses and keeps them, both ways") {
+  temp_dir dir;
+  const auto path = dir / "m.bin";
+  io_test::write_text(path, "file contents");
+  io::mapped_stream m(path, "r+");
+  m.seek(4);
+  CHECK(m.take<std::string>() == "file contents");
+  CHECK(m.tell() == 0);
+  CHECK(m.view().empty());
+  CHECK(std::filesystem::file_size(path) == 0);
+  io::write(m, "new");
+  m.close();
+  CHECK(io_test::read_text(path) == "new");
+
+  io::mapped_stream r(path, "r");
+  r.seek(1);
+  auto [code, message] = thrown([&] { (void)r.take<io::byte_array>(); });
+  CHECK(code == io::errc::not_writable);
+  CHECK(message.find("cannot take '" + path.string() + "'") == 0);
+  std::error_code ec;
+  CHECK(r.take<std::string>(ec).empty());
+  CHECK(ec == io::errc::not_writable);
+  CHECK(r.str() == "new");
+  CHECK(r.tell() == 1);
 }

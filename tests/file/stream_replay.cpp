@@ -61,9 +61,19 @@ std::string run(bool use_ec, Throwing throwing, WithCode with_code) {
   }
 }
 
+// take() into a `Container`, as hex.
+template <class Container, class Stream>
+std::string take_as(Stream& s, bool use_ec) {
+  const auto hex_of = [](const Container& c) { return hex(std::as_bytes(std::span(c.data(), c.size()))); };
+  return run(
+      use_ec, [&] { return hex_of(s.template take<Container>()); },
+      [&](std::error_code& ec) { return hex_of(s.template take<Container>(ec)); });
+}
+
 template <class Stream, class Make, class Check>
 int replay(Make make, Check check) {
   Stream s = make();
+  std::size_t takes = 0;
   std::string line;
   while (std::getline(std::cin, line)) {
     std::istringstream in(line);
@@ -121,6 +131,16 @@ int replay(Make make, Check check) {
     } else if (op == "view") {
       result = run(
           use_ec, [&] { return hex(s.view()); }, [&](std::error_code& ec) { return hex(s.view(ec)); });
+    } else if (op == "take") {
+      // Each take names the next of the containers a user may ask for.
+      switch (takes++ % 5) {
+      case 0: result = take_as<std::vector<std::byte>>(s, use_ec); break;
+      case 1: result = take_as<io::byte_array>(s, use_ec); break;
+      case 2: result = take_as<std::string>(s, use_ec); break;
+      case 3: result = take_as<std::vector<char>>(s, use_ec); break;
+      default: result = take_as<std::vector<unsigned char>>(s, use_ec); break;
+      }
+      // Python's take: the stream is empty at 0 (the next operations check it against BytesIO).
     } else if (op == "close") {
       const std::string last = s.closed() ? "" : hex(s.view());
       const bool was_open = !s.closed();

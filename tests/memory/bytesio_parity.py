@@ -3,7 +3,7 @@
 
 Usage: bytesio_parity.py REPLAY [SEQUENCES [SEED]] [--big] [--view-each] [-- REPLAY_ARGUMENTS...]
 Generates SEQUENCES (default 2000) random sequences of construct/write/read/seek (each whence)/
-tell/truncate (with and without a size)/view/close, runs them through io.BytesIO and through the
+tell/truncate (with and without a size)/view/take/close, runs them through io.BytesIO and through the
 REPLAY program (tests/memory/bytesio_replay.cpp, or tests/file/stream_replay.cpp with its
 arguments after `--`), and fails on the first differing result. --big adds writes, seeks and
 truncates of thousands of bytes (to cross a spooled stream's threshold of 4096 and a page);
@@ -25,8 +25,8 @@ def random_bytes(rng):
 
 def random_op(rng):
     kind = rng.choices(
-        ["write", "read", "readall", "seek", "tell", "truncate", "truncate_pos", "view", "close"],
-        weights=[30, 15, 3, 20, 5, 6, 4, 8, 1])[0]
+        ["write", "read", "readall", "seek", "tell", "truncate", "truncate_pos", "view", "take", "close"],
+        weights=[30, 15, 3, 20, 5, 6, 4, 8, 3, 1])[0]
     if kind == "write":
         return ("write", random_bytes(rng))
     if kind == "read":
@@ -58,6 +58,12 @@ def apply_bytesio(b, op):
             return str(b.truncate())
         if kind == "view":
             return op_hex(b.getvalue())
+        if kind == "take":
+            # io's take(): the contents moved out, the stream left empty at position 0.
+            value = b.getvalue()
+            b.seek(0)
+            b.truncate(0)
+            return op_hex(value)
         if kind == "close":
             b.close()
             return "ok"

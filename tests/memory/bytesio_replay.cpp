@@ -1,6 +1,6 @@
 // Replays operations read from stdin on io::memory_stream and prints each result, for
 // bytesio_parity.py to compare with CPython's io.BytesIO. One operation per line:
-//   new [HEX] | write HEX | read N | readall | seek OFFSET WHENCE | tell | truncate [N] | view | close
+//   new [HEX] | write HEX | read N | readall | seek OFFSET WHENCE | tell | truncate [N] | view | take | close
 // A trailing "e" selects the std::error_code overload. Results: a number, bytes in hex ("-" when
 // empty), "ok", or "error closed" / "error invalid".
 #include <cstddef>
@@ -114,6 +114,9 @@ int main() {
     } else if (op == "view") {
       result = run(
           use_ec, [&] { return hex(s.view()); }, [&](std::error_code& ec) { return hex(s.view(ec)); });
+    } else if (op == "take") {
+      // take() has no error_code overload: memory cannot fail it but for a closed stream.
+      result = run(false, [&] { return hex(s.take().bytes()); }, [&](std::error_code&) { return std::string(); });
     } else if (op == "close") {
       s.close();
       result = "ok";
