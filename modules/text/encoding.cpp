@@ -13,6 +13,7 @@ module;
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -431,6 +432,75 @@ struct text_encoder::cursor : output_cursor {
   using output_cursor::output_cursor;
 };
 
+namespace {
+
+// Appends what iconv still holds back and returns it to its initial shift state.
+void flush_iconv(iconv_t cd, output_cursor& out) {
+  for (;;) {
+    char* o = out.room(64);
+    char* const start = o;
+    std::size_t out_left = out.room_left();
+    const std::size_t r = iconv(cd, nullptr, nullptr, &o, &out_left);
+    const int error = errno;
+    out.size += static_cast<std::size_t>(o - start);
+    if (r != static_cast<std::size_t>(-1) || error != E2BIG) break;
+  }
+}
+
+} // namespace
+
+// A unit (an encoded character, or a UTF-8 sequence to encode) that the end of the last piece cut,
+// held by a text_decoder or a text_encoder.
+struct held_unit {
+  // Completes `codec`'s held unit from the piece p[0..n), a few bytes at a time; `taken` counts the
+  // bytes of the piece used. Returns what decode() or encode() returns when the piece ends here
+  // (all of it held, or an error, in `ec`); nothing when the codec holds nothing more and goes on
+  // from p[taken].
+  template <class Codec>
+  static std::optional<std::size_t> complete(Codec& codec, const unsigned char* p, std::size_t n, bool last,
+                                             std::size_t& taken, typename Codec::cursor& o, std::error_code& ec) {
+    while (codec.held_size_ != 0) {
+      const std::size_t old = codec.held_size_;
+      const std::size_t take = std::min(n - taken, sizeof codec.held_ - old);
+      if (take != 0) std::memcpy(codec.held_ + old, p + taken, take);
+      const bool end = last && taken + take == n;
+      const std::size_t used = codec.run(codec.held_, old + take, end, o);
+      if (codec.error_) {
+        ec = codec.error_;
+        return used > old ? taken + (used - old) : taken;
+      }
+      if (used >= old) {
+        codec.offset_ += used;
+        taken += used - old;
+        codec.held_size_ = 0;
+        break;
+      }
+      if (used == 0 && taken + take == n) { // still cut: hold all of it
+        codec.held_size_ = static_cast<unsigned char>(old + take);
+        return n;
+      }
+      // No unit is this long (only iconv's decoder could do this: the encoder holds at most 3 bytes
+      // of a valid UTF-8 start, which the 4 it can hold complete or prove invalid): the first byte is
+      // invalid.
+      if (used == 0) {
+        if (!codec.invalid(codec.held_, 1, codec.offset_, o)) {
+          ec = codec.error_;
+          return taken;
+        }
+        codec.offset_ += 1;
+        std::memmove(codec.held_, codec.held_ + 1, old - 1);
+        codec.held_size_ = static_cast<unsigned char>(old - 1);
+        continue;
+      }
+      // Units before the cut one passed on: the rest of it is still held, and taken again.
+      codec.offset_ += used;
+      std::memmove(codec.held_, codec.held_ + used, old - used);
+      codec.held_size_ = static_cast<unsigned char>(old - used);
+    }
+    return std::nullopt;
+  }
+};
+
 // --- decoder -----------------------------------------------------------------------------------
 
 text_decoder::text_decoder(std::string_view encoding, text_errors errors, std::error_code& ec) noexcept
@@ -659,17 +729,8 @@ std::size_t text_decoder::run_iconv(const unsigned char* p, std::size_t n, bool 
     ++in;
     --in_left;
   }
-  if (last) { // what iconv keeps back (CP1255 holds a letter for the points that may follow it)
-    for (;;) {
-      char* o = out.room(64);
-      char* const start = o;
-      std::size_t out_left = out.room_left();
-      const std::size_t r = iconv(iconv_->cd, nullptr, nullptr, &o, &out_left);
-      const int error = errno;
-      out.size += static_cast<std::size_t>(o - start);
-      if (r != static_cast<std::size_t>(-1) || error != E2BIG) break;
-    }
-  }
+  // What iconv keeps back (CP1255 holds a letter for the points that may follow it).
+  if (last) flush_iconv(iconv_->cd, out);
   return n;
 }
 
@@ -701,42 +762,7 @@ std::size_t text_decoder::decode(std::span<const std::byte> bytes, bool last, st
   std::size_t taken = 0; // bytes of `bytes` decoded, or held
   try {
     cursor o(out);
-    // A unit cut at the end of the last piece: complete it from this one, a few bytes at a time.
-    while (held_size_ != 0) {
-      const std::size_t old = held_size_;
-      const std::size_t take = std::min(n - taken, sizeof held_ - old);
-      if (take != 0) std::memcpy(held_ + old, p + taken, take);
-      const bool end = last && taken + take == n;
-      const std::size_t used = run(held_, old + take, end, o);
-      if (error_) {
-        ec = error_;
-        return used > old ? taken + (used - old) : taken;
-      }
-      if (used >= old) {
-        offset_ += used;
-        taken += used - old;
-        held_size_ = 0;
-        break;
-      }
-      if (used == 0 && taken + take == n) { // still cut: hold all of it
-        held_size_ = static_cast<unsigned char>(old + take);
-        return n;
-      }
-      if (used == 0) { // no unit is this long (only iconv could do this): the first byte is invalid
-        if (!invalid(held_, 1, offset_, o)) {
-          ec = error_;
-          return taken;
-        }
-        offset_ += 1;
-        std::memmove(held_, held_ + 1, old - 1);
-        held_size_ = static_cast<unsigned char>(old - 1);
-        continue;
-      }
-      // Units before the cut one decoded: the rest of it is still held, and taken again.
-      offset_ += used;
-      std::memmove(held_, held_ + used, old - used);
-      held_size_ = static_cast<unsigned char>(old - used);
-    }
+    if (const auto done = held_unit::complete(*this, p, n, last, taken, o, ec)) return *done;
     for (;;) {
       const std::size_t used = run(p + taken, n - taken, last, o);
       if (error_) {
@@ -1036,33 +1062,7 @@ std::size_t text_encoder::encode(std::span<const std::byte> bytes, bool last, st
   std::size_t taken = 0;
   try {
     cursor o(out);
-    // A UTF-8 sequence cut at the end of the last piece: complete it from this one. A held prefix
-    // is always a valid start, so the first run either completes it, finds it invalid, or still
-    // waits for more.
-    while (held_size_ != 0) {
-      const std::size_t old = held_size_;
-      const std::size_t take = std::min(n - taken, sizeof held_ - old);
-      if (take != 0) std::memcpy(held_ + old, p + taken, take);
-      const bool end = last && taken + take == n;
-      const std::size_t used = run(held_, old + take, end, o);
-      if (error_) {
-        ec = error_;
-        return used > old ? taken + (used - old) : taken;
-      }
-      if (used >= old) {
-        offset_ += used;
-        taken += used - old;
-        held_size_ = 0;
-        break;
-      }
-      if (used == 0) { // still cut: hold all of it
-        held_size_ = static_cast<unsigned char>(old + take);
-        return n;
-      }
-      offset_ += used;
-      std::memmove(held_, held_ + used, old - used);
-      held_size_ = static_cast<unsigned char>(old - used);
-    }
+    if (const auto done = held_unit::complete(*this, p, n, last, taken, o, ec)) return *done;
     const std::size_t used = run(p + taken, n - taken, last, o);
     if (error_) {
       ec = error_;
@@ -1074,17 +1074,8 @@ std::size_t text_encoder::encode(std::span<const std::byte> bytes, bool last, st
       std::memcpy(held_, p + taken, n - taken);
       held_size_ = static_cast<unsigned char>(n - taken);
     }
-    if (last && iconv_) { // back to the initial shift state, as Python's encoders do at the end
-      for (;;) {
-        char* w = o.room(64);
-        char* const start = w;
-        std::size_t out_left = o.room_left();
-        const std::size_t r = iconv(iconv_->cd, nullptr, nullptr, &w, &out_left);
-        const int error = errno;
-        o.size += static_cast<std::size_t>(w - start);
-        if (r != static_cast<std::size_t>(-1) || error != E2BIG) break;
-      }
-    }
+    // Back to the initial shift state, as Python's encoders do at the end.
+    if (last && iconv_) flush_iconv(iconv_->cd, o);
     return n;
   } catch (const std::bad_alloc&) {
     error_ = std::make_error_code(std::errc::not_enough_memory);
