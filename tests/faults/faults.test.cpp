@@ -130,6 +130,48 @@ void check_reported(const outcome& result, const fault_plan& plan, const std::ve
   CHECK(result.message.ends_with(std::error_code(plan.error, std::system_category()).message()));
 }
 
+// What a file holds after a run that replaces its contents.
+enum class replaced { old_contents, new_contents, neither };
+
+// Which of `old_contents` and `new_contents` a file holding `now` holds.
+replaced which(const std::string& now, const std::string& old_contents, const std::string& new_contents) {
+  return now == old_contents ? replaced::old_contents : now == new_contents ? replaced::new_contents : replaced::neither;
+}
+
+// The counts of a sweep over a scenario that replaces a file's contents.
+struct replacement_report {
+  sweep_report sweep;
+  std::uint64_t kept_old = 0, got_new = 0;
+};
+
+// Sweeps `scenario`, which replaces the contents of `target`, with the k-th call at
+// io_test::error_points failing with `error` (see sweep). Before each run `target` holds
+// `old_contents`; after it, `judge(outcome, plan)` makes the scenario's own checks and says what
+// `target` holds, which must be the old contents or the new ones, whole. Then the entries beside
+// `target` that `leftover` picks are removed. At least 3 runs must keep the old contents and 1 must
+// give the new ones.
+replacement_report sweep_replacement(int error, const std::filesystem::path& target, const std::string& old_contents,
+                                     const std::function<std::optional<std::error_code>()>& scenario,
+                                     const std::function<replaced(const outcome&, const fault_plan&)>& judge,
+                                     const std::function<bool(const std::filesystem::path&)>& leftover) {
+  replacement_report report;
+  report.sweep = sweep(
+      io_test::error_points, error, 1, scenario,
+      [&](const outcome& result, const fault_plan& plan) {
+        INFO("fault at call ", plan.first, " (", plan.last_point, "): ", result.message);
+        const replaced now = judge(result, plan);
+        CHECK(now != replaced::neither);
+        report.kept_old += now == replaced::old_contents;
+        report.got_new += now == replaced::new_contents;
+        for (const auto& entry : std::filesystem::directory_iterator(target.parent_path()))
+          if (leftover(entry.path())) std::filesystem::remove(entry.path());
+      },
+      [&] { io_test::write_text(target, old_contents); });
+  CHECK(report.kept_old >= 3);
+  CHECK(report.got_new >= 1);
+  return report;
+}
+
 // Writes `contents` through a buffered_file in uneven pieces, syncs and closes it, then reads it
 // back line by line: io::open, write, flush, sync, close, fill/consume, lines.
 std::optional<std::error_code> buffered_round_trip(const std::filesystem::path& path, const std::string& contents,
@@ -424,9 +466,9 @@ TEST_CASE("atomic_file: under any failing call the target holds the old or the n
   };
   for (const int error : {EIO, ENOSPC}) {
     CAPTURE(error);
-    std::uint64_t kept_old = 0, got_new = 0, not_durable = 0;
-    const auto report = sweep(
-        io_test::error_points, error, 1,
+    std::uint64_t not_durable = 0;
+    const auto report = sweep_replacement(
+        error, target, old_contents,
         [&]() -> std::optional<std::error_code> {
           io::atomic_file out(target, 4096);
           io::write(out, new_contents);
@@ -434,11 +476,7 @@ TEST_CASE("atomic_file: under any failing call the target holds the old or the n
           return std::nullopt;
         },
         [&](const outcome& result, const fault_plan& plan) {
-          INFO("fault at call ", plan.first, " (", plan.last_point, "): ", result.message);
           const std::string now = io_test::read_text(target);
-          CHECK((now == old_contents || now == new_contents));
-          kept_old += now == old_contents;
-          got_new += now == new_contents;
           if (!result.code) {
             CHECK(now == new_contents);
           } else if (result.code == io::errc::not_durable) {
@@ -453,13 +491,11 @@ TEST_CASE("atomic_file: under any failing call the target holds the old or the n
           }
           // A temporary stays behind only when removing it was the call that failed.
           if (plan.last_point != "posix/io/dir/unlink") CHECK(temporaries() == 0);
-          for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
-            if (entry.path().extension() == ".tmp") std::filesystem::remove(entry.path());
+          return which(now, old_contents, new_contents);
         },
-        [&] { io_test::write_text(target, old_contents); });
-    CHECK(report.errors >= report.faults - 1); // all but a failing close of the directory after a commit
-    CHECK(kept_old >= 3);
-    CHECK(got_new >= 1);
+        [](const std::filesystem::path& path) { return path.extension() == ".tmp"; });
+    // All but a failing close of the directory after a commit.
+    CHECK(report.sweep.errors >= report.sweep.faults - 1);
     CHECK(not_durable >= 1); // opening or syncing the directory after the rename
   }
 }
@@ -748,9 +784,8 @@ TEST_CASE("a compressed atomic_file: under any failing call the target holds the
   };
   for (const int error : {EIO, ENOSPC}) {
     CAPTURE(error);
-    std::uint64_t kept_old = 0, got_new = 0;
-    const auto report = sweep(
-        io_test::error_points, error, 1,
+    const auto report = sweep_replacement(
+        error, target, old_contents,
         [&]() -> std::optional<std::error_code> {
           auto z = io::compress(io::atomic_file(target, 4096), io::codec::zstd);
           io::write(z, new_contents);
@@ -758,22 +793,15 @@ TEST_CASE("a compressed atomic_file: under any failing call the target holds the
           z.inner().commit();
           return std::nullopt;
         },
-        [&](const outcome& result, const fault_plan& plan) {
-          INFO("fault at call ", plan.first, " (", plan.last_point, "): ", result.message);
+        [&](const outcome& result, const fault_plan&) {
           const bool old = io_test::read_text(target) == old_contents;
           const bool whole_new = !old && decoded() == new_contents;
-          CHECK((old || whole_new));
-          kept_old += old;
-          got_new += whole_new;
           if (!result.code) CHECK(whole_new);
           else if (result.code != io::errc::not_durable) CHECK(old);
-          for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
-            if (entry.path().extension() == ".tmp") std::filesystem::remove(entry.path());
+          return old ? replaced::old_contents : whole_new ? replaced::new_contents : replaced::neither;
         },
-        [&] { io_test::write_text(target, old_contents); });
-    CHECK(report.errors >= 1);
-    CHECK(kept_old >= 3);
-    CHECK(got_new >= 1);
+        [](const std::filesystem::path& path) { return path.extension() == ".tmp"; });
+    CHECK(report.sweep.errors >= 1);
   }
 }
 
@@ -850,9 +878,8 @@ TEST_CASE("spooled_stream: under any failing call persist leaves the target whol
     for (const bool use_error_code : {false, true}) {
       CAPTURE(threshold);
       CAPTURE(use_error_code);
-      std::uint64_t kept_old = 0, got_new = 0;
-      const auto report = sweep(
-          io_test::error_points, EIO, 1,
+      const auto report = sweep_replacement(
+          EIO, target, old_contents,
           [&]() -> std::optional<std::error_code> {
             io::spooled_stream s(threshold, dir.path());
             for (std::size_t at = 0; at < new_contents.size(); at += 7000)
@@ -867,11 +894,7 @@ TEST_CASE("spooled_stream: under any failing call persist leaves the target whol
             return std::nullopt;
           },
           [&](const outcome& result, const fault_plan& plan) {
-            INFO("fault at call ", plan.first, " (", plan.last_point, "): ", result.message);
             const std::string now = io_test::read_text(target);
-            CHECK((now == old_contents || now == new_contents));
-            kept_old += now == old_contents;
-            got_new += now == new_contents;
             if (!result.code) CHECK(now == new_contents);
             else if (result.code == io::errc::not_durable) CHECK(now == new_contents);
             else {
@@ -880,13 +903,10 @@ TEST_CASE("spooled_stream: under any failing call persist leaves the target whol
             }
             // A temporary name stays behind only when removing it was the call that failed.
             if (plan.last_point != "posix/io/dir/unlink") CHECK(others() == 0);
-            for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
-              if (entry.path() != target) std::filesystem::remove(entry.path());
+            return which(now, old_contents, new_contents);
           },
-          [&] { io_test::write_text(target, old_contents); });
-      CHECK(report.faults >= 5);
-      CHECK(kept_old >= 3);
-      CHECK(got_new >= 1);
+          [&](const std::filesystem::path& path) { return path != target; });
+      CHECK(report.sweep.faults >= 5);
     }
   }
 }
