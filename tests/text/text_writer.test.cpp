@@ -14,6 +14,8 @@
 #include "../support.hpp"
 import io;
 
+using io_test::thrown;
+
 namespace {
 
 // A stream that records where each write's bytes were, to tell a copy from the caller's bytes.
@@ -32,17 +34,6 @@ struct recording_sink {
   }
   void flush() { ++flushes; }
 };
-
-// The error an io_error carries, and its message, from running `f`.
-template <class F>
-std::pair<std::error_code, std::string> thrown(F&& f) {
-  try {
-    f();
-  } catch (const io::io_error& e) {
-    return {e.code(), e.what()};
-  }
-  return {};
-}
 
 std::span<const std::byte> bytes_of(std::string_view s) { return io::as_bytes(s); }
 
