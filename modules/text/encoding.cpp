@@ -434,30 +434,61 @@ struct text_encoder::cursor : output_cursor {
 
 namespace {
 
+// One call of iconv() that appends to `out`, with room for at least `room` more bytes: converts
+// from `*in`, moving `*in` and `*in_left` past what it read (null `in` and `in_left`: writes what
+// iconv holds back and returns it to its initial shift state). Returns iconv's result and sets
+// `error` to its errno.
+std::size_t call_iconv(iconv_t cd, char** in, std::size_t* in_left, output_cursor& out, std::size_t room, int& error) {
+  char* o = out.room(room);
+  char* const start = o;
+  std::size_t out_left = out.room_left();
+  const std::size_t r = iconv(cd, in, in_left, &o, &out_left);
+  error = errno;
+  out.size += static_cast<std::size_t>(o - start);
+  return r;
+}
+
 // Appends what iconv still holds back and returns it to its initial shift state.
 void flush_iconv(iconv_t cd, output_cursor& out) {
   for (;;) {
-    char* o = out.room(64);
-    char* const start = o;
-    std::size_t out_left = out.room_left();
-    const std::size_t r = iconv(cd, nullptr, nullptr, &o, &out_left);
-    const int error = errno;
-    out.size += static_cast<std::size_t>(o - start);
+    int error = 0;
+    const std::size_t r = call_iconv(cd, nullptr, nullptr, out, 64, error);
     if (r != static_cast<std::size_t>(-1) || error != E2BIG) break;
   }
 }
 
 } // namespace
 
-// A unit (an encoded character, or a UTF-8 sequence to encode) that the end of the last piece cut,
-// held by a text_decoder or a text_encoder.
-struct held_unit {
-  // Completes `codec`'s held unit from the piece p[0..n), a few bytes at a time; `taken` counts the
-  // bytes of the piece used. Returns what decode() or encode() returns when the piece ends here
+// What text_decoder and text_encoder share.
+struct codec_common {
+  // Sets `codec` up for `encoding` (iconv's descriptor for `decoding` or encoding): its kind, name,
+  // charmap or iconv descriptor. On an error, in `ec`, the codec stays UTF-8.
+  template <class Codec>
+  static void open(Codec& codec, std::string_view encoding, bool decoding, std::error_code& ec) noexcept {
+    encoding_info info = find_encoding(encoding, ec);
+    if (ec) return;
+    codec.kind_ = info.kind;
+    try {
+      codec.name_ = std::move(info.name);
+      if (codec.kind_ == encoding_kind::charmap) codec.charmap_ = charmap_of(codec.name_);
+      if (codec.kind_ == encoding_kind::iconv) {
+        iconv_t cd = no_iconv;
+        open_iconv(codec.name_, decoding, cd, ec);
+        if (!ec) codec.iconv_.reset(new iconv_state{cd});
+      }
+    } catch (const std::bad_alloc&) {
+      ec = std::make_error_code(std::errc::not_enough_memory);
+    }
+    if (ec) codec.kind_ = encoding_kind::utf8;
+  }
+
+  // A unit (an encoded character, or a UTF-8 sequence to encode) that the end of the last piece
+  // cut, held by the codec: completes it from the piece p[0..n), a few bytes at a time; `taken`
+  // counts the bytes of the piece used. Returns what decode() or encode() returns when the piece ends here
   // (all of it held, or an error, in `ec`); nothing when the codec holds nothing more and goes on
   // from p[taken].
   template <class Codec>
-  static std::optional<std::size_t> complete(Codec& codec, const unsigned char* p, std::size_t n, bool last,
+  static std::optional<std::size_t> complete_held(Codec& codec, const unsigned char* p, std::size_t n, bool last,
                                              std::size_t& taken, typename Codec::cursor& o, std::error_code& ec) {
     while (codec.held_size_ != 0) {
       const std::size_t old = codec.held_size_;
@@ -505,25 +536,7 @@ struct held_unit {
 
 text_decoder::text_decoder(std::string_view encoding, text_errors errors, std::error_code& ec) noexcept
     : errors_(errors) {
-  encoding_info info = find_encoding(encoding, ec);
-  if (ec) return;
-  kind_ = info.kind;
-  try {
-    name_ = std::move(info.name);
-    if (kind_ == encoding_kind::charmap) charmap_ = charmap_of(name_);
-    if (kind_ == encoding_kind::iconv) {
-      iconv_t cd = no_iconv;
-      open_iconv(name_, true, cd, ec);
-      if (ec) {
-        kind_ = encoding_kind::utf8;
-        return;
-      }
-      iconv_.reset(new iconv_state{cd});
-    }
-  } catch (const std::bad_alloc&) {
-    ec = std::make_error_code(std::errc::not_enough_memory);
-    kind_ = encoding_kind::utf8;
-  }
+  codec_common::open(*this, encoding, true, ec);
 }
 
 // Handles the invalid unit p[0..n) at offset `at`; false when errors=strict, which fails the decoder.
@@ -710,12 +723,8 @@ std::size_t text_decoder::run_iconv(const unsigned char* p, std::size_t n, bool 
   char* in = const_cast<char*>(reinterpret_cast<const char*>(p));
   std::size_t in_left = n;
   while (in_left != 0) {
-    char* o = out.room(std::max<std::size_t>(4 * in_left, 64));
-    char* const start = o;
-    std::size_t out_left = out.room_left();
-    const std::size_t r = iconv(iconv_->cd, &in, &in_left, &o, &out_left);
-    const int error = errno;
-    out.size += static_cast<std::size_t>(o - start);
+    int error = 0;
+    const std::size_t r = call_iconv(iconv_->cd, &in, &in_left, out, std::max<std::size_t>(4 * in_left, 64), error);
     if (r != static_cast<std::size_t>(-1)) break;
     const std::size_t at = static_cast<std::size_t>(reinterpret_cast<unsigned char*>(in) - p);
     if (error == E2BIG) continue;
@@ -762,7 +771,7 @@ std::size_t text_decoder::decode(std::span<const std::byte> bytes, bool last, st
   std::size_t taken = 0; // bytes of `bytes` decoded, or held
   try {
     cursor o(out);
-    if (const auto done = held_unit::complete(*this, p, n, last, taken, o, ec)) return *done;
+    if (const auto done = codec_common::complete_held(*this, p, n, last, taken, o, ec)) return *done;
     for (;;) {
       const std::size_t used = run(p + taken, n - taken, last, o);
       if (error_) {
@@ -797,22 +806,7 @@ std::size_t text_decoder::decode(std::span<const std::byte> bytes, bool last, st
 text_encoder::text_encoder(std::string_view encoding, text_errors errors, newline_mode newline,
                            std::error_code& ec) noexcept
     : errors_(errors), newline_(newline) {
-  encoding_info info = find_encoding(encoding, ec);
-  if (!ec) {
-    kind_ = info.kind;
-    try {
-      name_ = std::move(info.name);
-      if (kind_ == encoding_kind::charmap) charmap_ = charmap_of(name_);
-      if (kind_ == encoding_kind::iconv) {
-        iconv_t cd = no_iconv;
-        open_iconv(name_, false, cd, ec);
-        if (!ec) iconv_.reset(new iconv_state{cd});
-      }
-    } catch (const std::bad_alloc&) {
-      ec = std::make_error_code(std::errc::not_enough_memory);
-    }
-    if (ec) kind_ = encoding_kind::utf8;
-  }
+  codec_common::open(*this, encoding, false, ec);
   pass_through_ = (kind_ == encoding_kind::utf8 || kind_ == encoding_kind::utf8_sig) &&
                   newline_ != newline_mode::cr && newline_ != newline_mode::crlf;
 }
@@ -873,12 +867,8 @@ bool text_encoder::put_iconv(const char* utf8, std::size_t n, cursor& out) {
   std::size_t in_left = n;
   const std::size_t before = out.size;
   while (in_left != 0) {
-    char* o = out.room(std::max<std::size_t>(8 * in_left, 64));
-    char* const start = o;
-    std::size_t out_left = out.room_left();
-    const std::size_t r = iconv(iconv_->cd, &in, &in_left, &o, &out_left);
-    const int error = errno;
-    out.size += static_cast<std::size_t>(o - start);
+    int error = 0;
+    const std::size_t r = call_iconv(iconv_->cd, &in, &in_left, out, std::max<std::size_t>(8 * in_left, 64), error);
     if (r != static_cast<std::size_t>(-1)) return true;
     if (error != E2BIG) {
       out.size = before;
@@ -959,12 +949,8 @@ std::size_t text_encoder::run_iconv(const unsigned char* p, std::size_t n, bool 
     char* in = const_cast<char*>(reinterpret_cast<const char*>(p + i));
     std::size_t in_left = run;
     while (in_left != 0) {
-      char* o = out.room(std::max<std::size_t>(4 * in_left, 64));
-      char* const start = o;
-      std::size_t out_left = out.room_left();
-      const std::size_t r = iconv(iconv_->cd, &in, &in_left, &o, &out_left);
-      const int error = errno;
-      out.size += static_cast<std::size_t>(o - start);
+      int error = 0;
+      const std::size_t r = call_iconv(iconv_->cd, &in, &in_left, out, std::max<std::size_t>(4 * in_left, 64), error);
       if (r != static_cast<std::size_t>(-1) || error == E2BIG) continue;
       // A character iconv cannot represent (the stretch is valid UTF-8, so nothing else).
       const auto* q = reinterpret_cast<const unsigned char*>(in);
@@ -1062,7 +1048,7 @@ std::size_t text_encoder::encode(std::span<const std::byte> bytes, bool last, st
   std::size_t taken = 0;
   try {
     cursor o(out);
-    if (const auto done = held_unit::complete(*this, p, n, last, taken, o, ec)) return *done;
+    if (const auto done = codec_common::complete_held(*this, p, n, last, taken, o, ec)) return *done;
     const std::size_t used = run(p + taken, n - taken, last, o);
     if (error_) {
       ec = error_;
