@@ -40,6 +40,22 @@ inline std::vector<std::byte> unhex(const std::string& text) {
   return out;
 }
 
+// One line of operation: its words, a trailing "e" left out and told by `use_ec` (the
+// std::error_code overload). No words for a blank line.
+struct operation {
+  std::vector<std::string> words;
+  bool use_ec = false;
+};
+
+inline operation operation_of(const std::string& line) {
+  operation parsed;
+  std::istringstream in(line);
+  for (std::string w; in >> w;) parsed.words.push_back(w);
+  parsed.use_ec = !parsed.words.empty() && parsed.words.back() == "e";
+  if (parsed.use_ec) parsed.words.pop_back();
+  return parsed;
+}
+
 // Runs an operation with the throwing overloads or, when `use_ec`, with the error_code ones, and
 // returns its result or the error described.
 template <class Throwing, class WithCode>
@@ -71,12 +87,10 @@ int replay_bytesio(Make make, Check check) {
   Stream s = make(initial_bytes());
   std::string line;
   while (std::getline(std::cin, line)) {
-    std::istringstream in(line);
-    std::vector<std::string> words;
-    for (std::string w; in >> w;) words.push_back(w);
-    if (words.empty()) continue;
-    const bool use_ec = words.back() == "e";
-    if (use_ec) words.pop_back();
+    const operation parsed = operation_of(line);
+    if (parsed.words.empty()) continue;
+    const std::vector<std::string>& words = parsed.words;
+    const bool use_ec = parsed.use_ec;
     const std::string& op = words[0];
     std::string result;
     if (op == "new") {

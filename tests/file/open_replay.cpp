@@ -19,7 +19,6 @@
 #include <iterator>
 #include <optional>
 #include <span>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -163,12 +162,10 @@ int main() {
   std::optional<io::file_writer> writer;
   std::string line;
   while (std::getline(std::cin, line)) {
-    std::istringstream in(line);
-    std::vector<std::string> words;
-    for (std::string w; in >> w;) words.push_back(w);
-    if (words.empty()) continue;
-    const bool use_ec = words.back() == "e";
-    if (use_ec) words.pop_back();
+    const io_test::operation parsed = io_test::operation_of(line);
+    if (parsed.words.empty()) continue;
+    const std::vector<std::string>& words = parsed.words;
+    const bool use_ec = parsed.use_ec;
     const std::string& op = words[0];
     std::string result;
     if (op == "new") {
