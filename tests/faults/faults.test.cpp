@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "../support.hpp"
@@ -79,6 +80,13 @@ outcome either_way(bool use_error_code, Call&& call) {
     result = {e.code(), e.what()};
   }
   return result;
+}
+
+// As either_way, while the calls at `points` fail as `plan` says.
+template <class Call>
+outcome either_way_failing(const std::vector<std::string>& points, fault_plan& plan, bool use_error_code, Call&& call) {
+  const armed_faults armed(points, plan);
+  return either_way(use_error_code, std::forward<Call>(call));
 }
 
 // The report of one sweep.
@@ -560,8 +568,7 @@ TEST_CASE("a buffered writer keeps exactly the bytes a failed write did not take
 // Closes `s` while `point` fails as `plan` says, through the error_code or the throwing overload.
 template <class Stream>
 outcome close_with_fault(Stream& s, const std::string& point, fault_plan& plan, bool use_error_code) {
-  const armed_faults armed({point}, plan);
-  return either_way(use_error_code, [&](auto&... ec) { s.close(ec...); });
+  return either_way_failing({point}, plan, use_error_code, [&](auto&... ec) { s.close(ec...); });
 }
 
 TEST_CASE("flush and close errors always surface, and a destructor that cannot write does not throw") {
@@ -750,11 +757,8 @@ TEST_CASE("compressed writers: a write that fails at finish is reported with the
       auto z = io::compress(io::open_writer(path, "w", 4096), format);
       io::write(z, text_lines(20));
       fault_plan full{.error = ENOSPC, .first = 1, .count = 1};
-      outcome result;
-      {
-        const armed_faults armed({"posix/io/rw/write"}, full);
-        result = either_way(use_error_code, [&](auto&... ec) { z.finish(ec...); });
-      }
+      outcome result = either_way_failing({"posix/io/rw/write"}, full, use_error_code,
+          [&](auto&... ec) { z.finish(ec...); });
       CHECK(full.injected == 1);
       CHECK(result.code == std::errc::no_space_on_device);
       if (!use_error_code) CHECK(result.message == "cannot write '" + path.string() + "': No space left on device");
@@ -922,11 +926,8 @@ TEST_CASE("spooled_stream: a failing write of appends to its file is reported bo
       io::spooled_stream s(0, dir.path());
       for (std::size_t at = 0; at < text.size(); at += 10) io::write(s, std::string_view(text).substr(at, 10));
       fault_plan once{.error = error, .first = 1, .count = 1};
-      outcome result;
-      {
-        const armed_faults armed({"posix/io/rw/pwrite"}, once);
-        result = either_way(use_error_code, [&](auto&... ec) { s.flush(ec...); });
-      }
+      outcome result = either_way_failing({"posix/io/rw/pwrite"}, once, use_error_code,
+          [&](auto&... ec) { s.flush(ec...); });
       CHECK(once.injected == 1);
       CHECK(result.code == std::error_condition(error, std::generic_category()));
       if (!use_error_code) CHECK(result.message.find(unnamed) != std::string::npos);
@@ -934,10 +935,7 @@ TEST_CASE("spooled_stream: a failing write of appends to its file is reported bo
       CHECK(s.str() == text);
       io::write(s, "tail");
       fault_plan always{.error = error};
-      {
-        const armed_faults armed({"posix/io/rw/pwrite"}, always);
-        result = either_way(use_error_code, [&](auto&... ec) { s.close(ec...); });
-      }
+      result = either_way_failing({"posix/io/rw/pwrite"}, always, use_error_code, [&](auto&... ec) { s.close(ec...); });
       CHECK(always.injected >= 1);
       CHECK(result.code == std::error_condition(error, std::generic_category()));
       if (!use_error_code) CHECK(result.message.find(unnamed) != std::string::npos);
@@ -966,11 +964,7 @@ TEST_CASE("mapped files: a failing msync is reported both ways with the path, a 
     for (const bool use_error_code : {false, true}) {
       CAPTURE(point);
       fault_plan fail{.error = ENOSPC};
-      outcome result;
-      {
-        const armed_faults armed({point}, fail);
-        result = either_way(use_error_code, [&](auto&... ec) { m.resize(50000, ec...); });
-      }
+      outcome result = either_way_failing({point}, fail, use_error_code, [&](auto&... ec) { m.resize(50000, ec...); });
       CHECK(result.code == std::errc::no_space_on_device);
       CHECK(result.message ==
             (use_error_code ? "" : "cannot resize the map of '" + path.string() + "': No space left on device"));
@@ -991,11 +985,8 @@ TEST_CASE("mapped_stream: a write whose growth fails is reported with the path, 
     for (const bool use_error_code : {false, true}) {
       CAPTURE(point);
       fault_plan fail{.error = ENOSPC};
-      outcome result;
-      {
-        const armed_faults armed({point}, fail);
-        result = either_way(use_error_code, [&](auto&... ec) { s.write(io::as_bytes(std::string_view("after")), ec...); });
-      }
+      outcome result = either_way_failing({point}, fail, use_error_code,
+          [&](auto&... ec) { s.write(io::as_bytes(std::string_view("after")), ec...); });
       CHECK(result.code == std::errc::no_space_on_device);
       CHECK(result.message == (use_error_code ? "" : "cannot write '" + path.string() + "': No space left on device"));
       CHECK(s.str() == "before");
