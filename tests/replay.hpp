@@ -40,20 +40,28 @@ inline std::vector<std::byte> unhex(const std::string& text) {
   return out;
 }
 
-// One line of operation: its words, a trailing "e" left out and told by `use_ec` (the
-// std::error_code overload). No words for a blank line.
-struct operation {
-  std::vector<std::string> words;
-  bool use_ec = false;
-};
-
-inline operation operation_of(const std::string& line) {
-  operation parsed;
-  std::istringstream in(line);
-  for (std::string w; in >> w;) parsed.words.push_back(w);
-  parsed.use_ec = !parsed.words.empty() && parsed.words.back() == "e";
-  if (parsed.use_ec) parsed.words.pop_back();
-  return parsed;
+// Reads operations from stdin, one a line, to the end, and prints for each what `apply(words,
+// use_ec)` returns: `words` are the line's words but a trailing "e", which sets `use_ec` (the
+// std::error_code overload). Blank lines are skipped; an empty result is an unknown operation, which
+// ends the program. Returns main()'s exit status.
+template <class Apply>
+int replay_lines(Apply apply) {
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    std::istringstream in(line);
+    std::vector<std::string> words;
+    for (std::string w; in >> w;) words.push_back(w);
+    const bool use_ec = !words.empty() && words.back() == "e";
+    if (use_ec) words.pop_back();
+    if (words.empty()) continue;
+    const std::string result = apply(words, use_ec);
+    if (result.empty()) {
+      std::cerr << "unknown operation: " << line << '\n';
+      return 2;
+    }
+    std::cout << result << '\n';
+  }
+  return 0;
 }
 
 // Runs an operation with the throwing overloads or, when `use_ec`, with the error_code ones, and
@@ -85,12 +93,7 @@ template <class Stream, class Make, class Check>
 int replay_bytesio(Make make, Check check) {
   using initial_bytes = std::optional<std::span<const std::byte>>;
   Stream s = make(initial_bytes());
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    const operation parsed = operation_of(line);
-    if (parsed.words.empty()) continue;
-    const std::vector<std::string>& words = parsed.words;
-    const bool use_ec = parsed.use_ec;
+  return replay_lines([&](const std::vector<std::string>& words, bool use_ec) {
     const std::string& op = words[0];
     std::string result;
     if (op == "new") {
@@ -150,13 +153,11 @@ int replay_bytesio(Make make, Check check) {
           });
       if (was_open) check(s, last, true);
     } else {
-      std::cerr << "unknown operation: " << line << '\n';
-      return 2;
+      return std::string(); // unknown
     }
     if (op != "close" && !s.closed()) check(s, std::string(), false);
-    std::cout << result << '\n';
-  }
-  return 0;
+    return result;
+  });
 }
 
 } // namespace io_test

@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <iterator>
 #include <optional>
 #include <span>
@@ -160,12 +159,7 @@ int main() {
   std::optional<io::buffered_file> buffered;
   std::optional<io::file_reader> reader;
   std::optional<io::file_writer> writer;
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    const io_test::operation parsed = io_test::operation_of(line);
-    if (parsed.words.empty()) continue;
-    const std::vector<std::string>& words = parsed.words;
-    const bool use_ec = parsed.use_ec;
+  return io_test::replay_lines([&](const std::vector<std::string>& words, bool use_ec) {
     const std::string& op = words[0];
     std::string result;
     if (op == "new") {
@@ -229,10 +223,6 @@ int main() {
     } else {
       result = "no stream";
     }
-    if (result.empty()) {
-      std::cerr << "unknown operation: " << line << '\n';
-      return 2;
-    }
-    std::cout << result << '\n';
-  }
+    return result;
+  });
 }
