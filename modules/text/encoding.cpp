@@ -530,6 +530,36 @@ struct codec_common {
     }
     return std::nullopt;
   }
+
+  // Runs the codec over the rest of the piece, p[taken..n), and holds the unit its end cuts (the
+  // encoder: at most 3 bytes of a UTF-8 sequence). Returns what decode() or encode() returns on an
+  // error, in `ec`; nothing when the piece is all taken.
+  template <class Codec>
+  static std::optional<std::size_t> run_rest(Codec& codec, const unsigned char* p, std::size_t n, bool last,
+                                             std::size_t& taken, typename Codec::cursor& o, std::error_code& ec) {
+    for (;;) {
+      const std::size_t used = codec.run(p + taken, n - taken, last, o);
+      if (codec.error_) {
+        ec = codec.error_;
+        return taken + used;
+      }
+      codec.offset_ += used;
+      taken += used;
+      const std::size_t rest = n - taken;
+      if (rest <= sizeof codec.held_) {
+        if (rest != 0) std::memcpy(codec.held_, p + taken, rest);
+        codec.held_size_ = static_cast<unsigned char>(rest);
+        return std::nullopt;
+      }
+      // No unit is this long (only iconv's decoder could say so): its first byte is invalid.
+      if (!codec.invalid(p + taken, 1, codec.offset_, o)) {
+        ec = codec.error_;
+        return taken;
+      }
+      ++codec.offset_;
+      ++taken;
+    }
+  }
 };
 
 // --- decoder -----------------------------------------------------------------------------------
@@ -630,27 +660,16 @@ std::size_t text_decoder::run_charmap(const unsigned char* p, std::size_t n, cur
   return n;
 }
 
-std::size_t text_decoder::run_ascii(const unsigned char* p, std::size_t n, cursor& out) {
-  std::size_t i = 0;
-  while (i < n) {
-    const std::size_t run = ascii_run(p + i, n - i);
-    out.append(p + i, run);
-    i += run;
-    if (i == n) break;
-    if (!invalid(p + i, 1, offset_ + i, out)) return i;
-    ++i;
-  }
-  return n;
-}
-
-std::size_t text_decoder::run_cp1252(const unsigned char* p, std::size_t n, cursor& out) {
+// ASCII, where every byte from 80 on is invalid, and cp1252: runs of ASCII, then the bytes after.
+std::size_t text_decoder::run_ascii_or_cp1252(const unsigned char* p, std::size_t n, cursor& out) {
+  const bool ascii = kind_ == encoding_kind::ascii;
   std::size_t i = 0;
   while (i < n) {
     const std::size_t run = ascii_run(p + i, n - i);
     out.append(p + i, run);
     i += run;
     for (; i < n && p[i] >= 0x80; ++i) {
-      const char32_t c = p[i] >= 0xA0 ? p[i] : cp1252_high[p[i] - 0x80];
+      const char32_t c = ascii ? 0 : p[i] >= 0xA0 ? p[i] : cp1252_high[p[i] - 0x80];
       if (c == 0) {
         if (!invalid(p + i, 1, offset_ + i, out)) return i;
       } else {
@@ -748,8 +767,8 @@ std::size_t text_decoder::run(const unsigned char* p, std::size_t n, bool last, 
   case encoding_kind::utf8:
   case encoding_kind::utf8_sig: return run_utf8(p, n, last, out);
   case encoding_kind::latin1: return run_latin1(p, n, out);
-  case encoding_kind::ascii: return run_ascii(p, n, out);
-  case encoding_kind::cp1252: return run_cp1252(p, n, out);
+  case encoding_kind::ascii:
+  case encoding_kind::cp1252: return run_ascii_or_cp1252(p, n, out);
   case encoding_kind::utf16:
   case encoding_kind::utf16_le:
   case encoding_kind::utf16_be: return run_utf16(p, n, last, out);
@@ -772,28 +791,8 @@ std::size_t text_decoder::decode(std::span<const std::byte> bytes, bool last, st
   try {
     cursor o(out);
     if (const auto done = codec_common::complete_held(*this, p, n, last, taken, o, ec)) return *done;
-    for (;;) {
-      const std::size_t used = run(p + taken, n - taken, last, o);
-      if (error_) {
-        ec = error_;
-        return taken + used;
-      }
-      offset_ += used;
-      taken += used;
-      const std::size_t rest = n - taken;
-      if (rest <= sizeof held_) {
-        if (rest != 0) std::memcpy(held_, p + taken, rest);
-        held_size_ = static_cast<unsigned char>(rest);
-        return n;
-      }
-      // No unit is this long (only iconv could say so): its first byte is invalid.
-      if (!invalid(p + taken, 1, offset_, o)) {
-        ec = error_;
-        return taken;
-      }
-      ++offset_;
-      ++taken;
-    }
+    if (const auto failed = codec_common::run_rest(*this, p, n, last, taken, o, ec)) return *failed;
+    return n;
   } catch (const std::bad_alloc&) {
     error_ = std::make_error_code(std::errc::not_enough_memory);
     ec = error_;
@@ -1049,17 +1048,7 @@ std::size_t text_encoder::encode(std::span<const std::byte> bytes, bool last, st
   try {
     cursor o(out);
     if (const auto done = codec_common::complete_held(*this, p, n, last, taken, o, ec)) return *done;
-    const std::size_t used = run(p + taken, n - taken, last, o);
-    if (error_) {
-      ec = error_;
-      return taken + used;
-    }
-    offset_ += used;
-    taken += used;
-    if (taken < n) { // a sequence cut at the end: at most 3 bytes
-      std::memcpy(held_, p + taken, n - taken);
-      held_size_ = static_cast<unsigned char>(n - taken);
-    }
+    if (const auto failed = codec_common::run_rest(*this, p, n, last, taken, o, ec)) return *failed;
     // Back to the initial shift state, as Python's encoders do at the end.
     if (last && iconv_) flush_iconv(iconv_->cd, o);
     return n;

@@ -105,8 +105,7 @@ private:
   std::size_t run(const unsigned char* p, std::size_t n, bool last, cursor& out);
   std::size_t run_utf8(const unsigned char* p, std::size_t n, bool last, cursor& out);
   std::size_t run_latin1(const unsigned char* p, std::size_t n, cursor& out);
-  std::size_t run_ascii(const unsigned char* p, std::size_t n, cursor& out);
-  std::size_t run_cp1252(const unsigned char* p, std::size_t n, cursor& out);
+  std::size_t run_ascii_or_cp1252(const unsigned char* p, std::size_t n, cursor& out);
   std::size_t run_utf16(const unsigned char* p, std::size_t n, bool last, cursor& out);
   std::size_t run_charmap(const unsigned char* p, std::size_t n, cursor& out);
   std::size_t run_iconv(const unsigned char* p, std::size_t n, bool last, cursor& out);
