@@ -134,3 +134,23 @@ std::string in_child(F&& f, bool as_nobody = false) {
 }
 
 } // namespace io_test
+
+#include <utility>
+
+import io.core;
+
+namespace io_test {
+
+// The error code and the message of the io_error that running `f` throws ("nothing thrown" when
+// it throws none).
+template <class F>
+std::pair<std::error_code, std::string> thrown(F&& f) {
+  try {
+    f();
+  } catch (const io::io_error& e) {
+    return {e.code(), e.what()};
+  }
+  return {{}, "nothing thrown"};
+}
+
+} // namespace io_test

@@ -13,6 +13,7 @@ module;
 #include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -431,29 +432,141 @@ struct text_encoder::cursor : output_cursor {
   using output_cursor::output_cursor;
 };
 
+namespace {
+
+// One call of iconv() that appends to `out`, with room for at least `room` more bytes: converts
+// from `*in`, moving `*in` and `*in_left` past what it read (null `in` and `in_left`: writes what
+// iconv holds back and returns it to its initial shift state). Returns iconv's result and sets
+// `error` to its errno.
+std::size_t call_iconv(iconv_t cd, char** in, std::size_t* in_left, output_cursor& out, std::size_t room, int& error) {
+  char* o = out.room(room);
+  char* const start = o;
+  std::size_t out_left = out.room_left();
+  const std::size_t r = iconv(cd, in, in_left, &o, &out_left);
+  error = errno;
+  out.size += static_cast<std::size_t>(o - start);
+  return r;
+}
+
+// Appends what iconv still holds back and returns it to its initial shift state.
+void flush_iconv(iconv_t cd, output_cursor& out) {
+  for (;;) {
+    int error = 0;
+    const std::size_t r = call_iconv(cd, nullptr, nullptr, out, 64, error);
+    if (r != static_cast<std::size_t>(-1) || error != E2BIG) break;
+  }
+}
+
+} // namespace
+
+// What text_decoder and text_encoder share.
+struct codec_common {
+  // Sets `codec` up for `encoding` (iconv's descriptor for `decoding` or encoding): its kind, name,
+  // charmap or iconv descriptor. On an error, in `ec`, the codec stays UTF-8.
+  template <class Codec>
+  static void open(Codec& codec, std::string_view encoding, bool decoding, std::error_code& ec) noexcept {
+    encoding_info info = find_encoding(encoding, ec);
+    if (ec) return;
+    codec.kind_ = info.kind;
+    try {
+      codec.name_ = std::move(info.name);
+      if (codec.kind_ == encoding_kind::charmap) codec.charmap_ = charmap_of(codec.name_);
+      if (codec.kind_ == encoding_kind::iconv) {
+        iconv_t cd = no_iconv;
+        open_iconv(codec.name_, decoding, cd, ec);
+        if (!ec) codec.iconv_.reset(new iconv_state{cd});
+      }
+    } catch (const std::bad_alloc&) {
+      ec = std::make_error_code(std::errc::not_enough_memory);
+    }
+    if (ec) codec.kind_ = encoding_kind::utf8;
+  }
+
+  // A unit (an encoded character, or a UTF-8 sequence to encode) that the end of the last piece
+  // cut, held by the codec: completes it from the piece p[0..n), a few bytes at a time; `taken`
+  // counts the bytes of the piece used. Returns what decode() or encode() returns when the piece ends here
+  // (all of it held, or an error, in `ec`); nothing when the codec holds nothing more and goes on
+  // from p[taken].
+  template <class Codec>
+  static std::optional<std::size_t> complete_held(Codec& codec, const unsigned char* p, std::size_t n, bool last,
+                                             std::size_t& taken, typename Codec::cursor& o, std::error_code& ec) {
+    while (codec.held_size_ != 0) {
+      const std::size_t old = codec.held_size_;
+      const std::size_t take = std::min(n - taken, sizeof codec.held_ - old);
+      if (take != 0) std::memcpy(codec.held_ + old, p + taken, take);
+      const bool end = last && taken + take == n;
+      const std::size_t used = codec.run(codec.held_, old + take, end, o);
+      if (codec.error_) {
+        ec = codec.error_;
+        return used > old ? taken + (used - old) : taken;
+      }
+      if (used >= old) {
+        codec.offset_ += used;
+        taken += used - old;
+        codec.held_size_ = 0;
+        break;
+      }
+      if (used == 0 && taken + take == n) { // still cut: hold all of it
+        codec.held_size_ = static_cast<unsigned char>(old + take);
+        return n;
+      }
+      // No unit is this long (only iconv's decoder could do this: the encoder holds at most 3 bytes
+      // of a valid UTF-8 start, which the 4 it can hold complete or prove invalid): the first byte is
+      // invalid.
+      if (used == 0) {
+        if (!codec.invalid(codec.held_, 1, codec.offset_, o)) {
+          ec = codec.error_;
+          return taken;
+        }
+        codec.offset_ += 1;
+        std::memmove(codec.held_, codec.held_ + 1, old - 1);
+        codec.held_size_ = static_cast<unsigned char>(old - 1);
+        continue;
+      }
+      // Units before the cut one passed on: the rest of it is still held, and taken again.
+      codec.offset_ += used;
+      std::memmove(codec.held_, codec.held_ + used, old - used);
+      codec.held_size_ = static_cast<unsigned char>(old - used);
+    }
+    return std::nullopt;
+  }
+
+  // Runs the codec over the rest of the piece, p[taken..n), and holds the unit its end cuts (the
+  // encoder: at most 3 bytes of a UTF-8 sequence). Returns what decode() or encode() returns on an
+  // error, in `ec`; nothing when the piece is all taken.
+  template <class Codec>
+  static std::optional<std::size_t> run_rest(Codec& codec, const unsigned char* p, std::size_t n, bool last,
+                                             std::size_t& taken, typename Codec::cursor& o, std::error_code& ec) {
+    for (;;) {
+      const std::size_t used = codec.run(p + taken, n - taken, last, o);
+      if (codec.error_) {
+        ec = codec.error_;
+        return taken + used;
+      }
+      codec.offset_ += used;
+      taken += used;
+      const std::size_t rest = n - taken;
+      if (rest <= sizeof codec.held_) {
+        if (rest != 0) std::memcpy(codec.held_, p + taken, rest);
+        codec.held_size_ = static_cast<unsigned char>(rest);
+        return std::nullopt;
+      }
+      // No unit is this long (only iconv's decoder could say so): its first byte is invalid.
+      if (!codec.invalid(p + taken, 1, codec.offset_, o)) {
+        ec = codec.error_;
+        return taken;
+      }
+      ++codec.offset_;
+      ++taken;
+    }
+  }
+};
+
 // --- decoder -----------------------------------------------------------------------------------
 
 text_decoder::text_decoder(std::string_view encoding, text_errors errors, std::error_code& ec) noexcept
     : errors_(errors) {
-  encoding_info info = find_encoding(encoding, ec);
-  if (ec) return;
-  kind_ = info.kind;
-  try {
-    name_ = std::move(info.name);
-    if (kind_ == encoding_kind::charmap) charmap_ = charmap_of(name_);
-    if (kind_ == encoding_kind::iconv) {
-      iconv_t cd = no_iconv;
-      open_iconv(name_, true, cd, ec);
-      if (ec) {
-        kind_ = encoding_kind::utf8;
-        return;
-      }
-      iconv_.reset(new iconv_state{cd});
-    }
-  } catch (const std::bad_alloc&) {
-    ec = std::make_error_code(std::errc::not_enough_memory);
-    kind_ = encoding_kind::utf8;
-  }
+  codec_common::open(*this, encoding, true, ec);
 }
 
 // Handles the invalid unit p[0..n) at offset `at`; false when errors=strict, which fails the decoder.
@@ -547,27 +660,16 @@ std::size_t text_decoder::run_charmap(const unsigned char* p, std::size_t n, cur
   return n;
 }
 
-std::size_t text_decoder::run_ascii(const unsigned char* p, std::size_t n, cursor& out) {
-  std::size_t i = 0;
-  while (i < n) {
-    const std::size_t run = ascii_run(p + i, n - i);
-    out.append(p + i, run);
-    i += run;
-    if (i == n) break;
-    if (!invalid(p + i, 1, offset_ + i, out)) return i;
-    ++i;
-  }
-  return n;
-}
-
-std::size_t text_decoder::run_cp1252(const unsigned char* p, std::size_t n, cursor& out) {
+// ASCII, where every byte from 80 on is invalid, and cp1252: runs of ASCII, then the bytes after.
+std::size_t text_decoder::run_ascii_or_cp1252(const unsigned char* p, std::size_t n, cursor& out) {
+  const bool ascii = kind_ == encoding_kind::ascii;
   std::size_t i = 0;
   while (i < n) {
     const std::size_t run = ascii_run(p + i, n - i);
     out.append(p + i, run);
     i += run;
     for (; i < n && p[i] >= 0x80; ++i) {
-      const char32_t c = p[i] >= 0xA0 ? p[i] : cp1252_high[p[i] - 0x80];
+      const char32_t c = ascii ? 0 : p[i] >= 0xA0 ? p[i] : cp1252_high[p[i] - 0x80];
       if (c == 0) {
         if (!invalid(p + i, 1, offset_ + i, out)) return i;
       } else {
@@ -640,12 +742,8 @@ std::size_t text_decoder::run_iconv(const unsigned char* p, std::size_t n, bool 
   char* in = const_cast<char*>(reinterpret_cast<const char*>(p));
   std::size_t in_left = n;
   while (in_left != 0) {
-    char* o = out.room(std::max<std::size_t>(4 * in_left, 64));
-    char* const start = o;
-    std::size_t out_left = out.room_left();
-    const std::size_t r = iconv(iconv_->cd, &in, &in_left, &o, &out_left);
-    const int error = errno;
-    out.size += static_cast<std::size_t>(o - start);
+    int error = 0;
+    const std::size_t r = call_iconv(iconv_->cd, &in, &in_left, out, std::max<std::size_t>(4 * in_left, 64), error);
     if (r != static_cast<std::size_t>(-1)) break;
     const std::size_t at = static_cast<std::size_t>(reinterpret_cast<unsigned char*>(in) - p);
     if (error == E2BIG) continue;
@@ -659,17 +757,8 @@ std::size_t text_decoder::run_iconv(const unsigned char* p, std::size_t n, bool 
     ++in;
     --in_left;
   }
-  if (last) { // what iconv keeps back (CP1255 holds a letter for the points that may follow it)
-    for (;;) {
-      char* o = out.room(64);
-      char* const start = o;
-      std::size_t out_left = out.room_left();
-      const std::size_t r = iconv(iconv_->cd, nullptr, nullptr, &o, &out_left);
-      const int error = errno;
-      out.size += static_cast<std::size_t>(o - start);
-      if (r != static_cast<std::size_t>(-1) || error != E2BIG) break;
-    }
-  }
+  // What iconv keeps back (CP1255 holds a letter for the points that may follow it).
+  if (last) flush_iconv(iconv_->cd, out);
   return n;
 }
 
@@ -678,8 +767,8 @@ std::size_t text_decoder::run(const unsigned char* p, std::size_t n, bool last, 
   case encoding_kind::utf8:
   case encoding_kind::utf8_sig: return run_utf8(p, n, last, out);
   case encoding_kind::latin1: return run_latin1(p, n, out);
-  case encoding_kind::ascii: return run_ascii(p, n, out);
-  case encoding_kind::cp1252: return run_cp1252(p, n, out);
+  case encoding_kind::ascii:
+  case encoding_kind::cp1252: return run_ascii_or_cp1252(p, n, out);
   case encoding_kind::utf16:
   case encoding_kind::utf16_le:
   case encoding_kind::utf16_be: return run_utf16(p, n, last, out);
@@ -701,64 +790,9 @@ std::size_t text_decoder::decode(std::span<const std::byte> bytes, bool last, st
   std::size_t taken = 0; // bytes of `bytes` decoded, or held
   try {
     cursor o(out);
-    // A unit cut at the end of the last piece: complete it from this one, a few bytes at a time.
-    while (held_size_ != 0) {
-      const std::size_t old = held_size_;
-      const std::size_t take = std::min(n - taken, sizeof held_ - old);
-      if (take != 0) std::memcpy(held_ + old, p + taken, take);
-      const bool end = last && taken + take == n;
-      const std::size_t used = run(held_, old + take, end, o);
-      if (error_) {
-        ec = error_;
-        return used > old ? taken + (used - old) : taken;
-      }
-      if (used >= old) {
-        offset_ += used;
-        taken += used - old;
-        held_size_ = 0;
-        break;
-      }
-      if (used == 0 && taken + take == n) { // still cut: hold all of it
-        held_size_ = static_cast<unsigned char>(old + take);
-        return n;
-      }
-      if (used == 0) { // no unit is this long (only iconv could do this): the first byte is invalid
-        if (!invalid(held_, 1, offset_, o)) {
-          ec = error_;
-          return taken;
-        }
-        offset_ += 1;
-        std::memmove(held_, held_ + 1, old - 1);
-        held_size_ = static_cast<unsigned char>(old - 1);
-        continue;
-      }
-      // Units before the cut one decoded: the rest of it is still held, and taken again.
-      offset_ += used;
-      std::memmove(held_, held_ + used, old - used);
-      held_size_ = static_cast<unsigned char>(old - used);
-    }
-    for (;;) {
-      const std::size_t used = run(p + taken, n - taken, last, o);
-      if (error_) {
-        ec = error_;
-        return taken + used;
-      }
-      offset_ += used;
-      taken += used;
-      const std::size_t rest = n - taken;
-      if (rest <= sizeof held_) {
-        if (rest != 0) std::memcpy(held_, p + taken, rest);
-        held_size_ = static_cast<unsigned char>(rest);
-        return n;
-      }
-      // No unit is this long (only iconv could say so): its first byte is invalid.
-      if (!invalid(p + taken, 1, offset_, o)) {
-        ec = error_;
-        return taken;
-      }
-      ++offset_;
-      ++taken;
-    }
+    if (const auto done = codec_common::complete_held(*this, p, n, last, taken, o, ec)) return *done;
+    if (const auto failed = codec_common::run_rest(*this, p, n, last, taken, o, ec)) return *failed;
+    return n;
   } catch (const std::bad_alloc&) {
     error_ = std::make_error_code(std::errc::not_enough_memory);
     ec = error_;
@@ -771,22 +805,7 @@ std::size_t text_decoder::decode(std::span<const std::byte> bytes, bool last, st
 text_encoder::text_encoder(std::string_view encoding, text_errors errors, newline_mode newline,
                            std::error_code& ec) noexcept
     : errors_(errors), newline_(newline) {
-  encoding_info info = find_encoding(encoding, ec);
-  if (!ec) {
-    kind_ = info.kind;
-    try {
-      name_ = std::move(info.name);
-      if (kind_ == encoding_kind::charmap) charmap_ = charmap_of(name_);
-      if (kind_ == encoding_kind::iconv) {
-        iconv_t cd = no_iconv;
-        open_iconv(name_, false, cd, ec);
-        if (!ec) iconv_.reset(new iconv_state{cd});
-      }
-    } catch (const std::bad_alloc&) {
-      ec = std::make_error_code(std::errc::not_enough_memory);
-    }
-    if (ec) kind_ = encoding_kind::utf8;
-  }
+  codec_common::open(*this, encoding, false, ec);
   pass_through_ = (kind_ == encoding_kind::utf8 || kind_ == encoding_kind::utf8_sig) &&
                   newline_ != newline_mode::cr && newline_ != newline_mode::crlf;
 }
@@ -847,12 +866,8 @@ bool text_encoder::put_iconv(const char* utf8, std::size_t n, cursor& out) {
   std::size_t in_left = n;
   const std::size_t before = out.size;
   while (in_left != 0) {
-    char* o = out.room(std::max<std::size_t>(8 * in_left, 64));
-    char* const start = o;
-    std::size_t out_left = out.room_left();
-    const std::size_t r = iconv(iconv_->cd, &in, &in_left, &o, &out_left);
-    const int error = errno;
-    out.size += static_cast<std::size_t>(o - start);
+    int error = 0;
+    const std::size_t r = call_iconv(iconv_->cd, &in, &in_left, out, std::max<std::size_t>(8 * in_left, 64), error);
     if (r != static_cast<std::size_t>(-1)) return true;
     if (error != E2BIG) {
       out.size = before;
@@ -933,12 +948,8 @@ std::size_t text_encoder::run_iconv(const unsigned char* p, std::size_t n, bool 
     char* in = const_cast<char*>(reinterpret_cast<const char*>(p + i));
     std::size_t in_left = run;
     while (in_left != 0) {
-      char* o = out.room(std::max<std::size_t>(4 * in_left, 64));
-      char* const start = o;
-      std::size_t out_left = out.room_left();
-      const std::size_t r = iconv(iconv_->cd, &in, &in_left, &o, &out_left);
-      const int error = errno;
-      out.size += static_cast<std::size_t>(o - start);
+      int error = 0;
+      const std::size_t r = call_iconv(iconv_->cd, &in, &in_left, out, std::max<std::size_t>(4 * in_left, 64), error);
       if (r != static_cast<std::size_t>(-1) || error == E2BIG) continue;
       // A character iconv cannot represent (the stretch is valid UTF-8, so nothing else).
       const auto* q = reinterpret_cast<const unsigned char*>(in);
@@ -1036,55 +1047,10 @@ std::size_t text_encoder::encode(std::span<const std::byte> bytes, bool last, st
   std::size_t taken = 0;
   try {
     cursor o(out);
-    // A UTF-8 sequence cut at the end of the last piece: complete it from this one. A held prefix
-    // is always a valid start, so the first run either completes it, finds it invalid, or still
-    // waits for more.
-    while (held_size_ != 0) {
-      const std::size_t old = held_size_;
-      const std::size_t take = std::min(n - taken, sizeof held_ - old);
-      if (take != 0) std::memcpy(held_ + old, p + taken, take);
-      const bool end = last && taken + take == n;
-      const std::size_t used = run(held_, old + take, end, o);
-      if (error_) {
-        ec = error_;
-        return used > old ? taken + (used - old) : taken;
-      }
-      if (used >= old) {
-        offset_ += used;
-        taken += used - old;
-        held_size_ = 0;
-        break;
-      }
-      if (used == 0) { // still cut: hold all of it
-        held_size_ = static_cast<unsigned char>(old + take);
-        return n;
-      }
-      offset_ += used;
-      std::memmove(held_, held_ + used, old - used);
-      held_size_ = static_cast<unsigned char>(old - used);
-    }
-    const std::size_t used = run(p + taken, n - taken, last, o);
-    if (error_) {
-      ec = error_;
-      return taken + used;
-    }
-    offset_ += used;
-    taken += used;
-    if (taken < n) { // a sequence cut at the end: at most 3 bytes
-      std::memcpy(held_, p + taken, n - taken);
-      held_size_ = static_cast<unsigned char>(n - taken);
-    }
-    if (last && iconv_) { // back to the initial shift state, as Python's encoders do at the end
-      for (;;) {
-        char* w = o.room(64);
-        char* const start = w;
-        std::size_t out_left = o.room_left();
-        const std::size_t r = iconv(iconv_->cd, nullptr, nullptr, &w, &out_left);
-        const int error = errno;
-        o.size += static_cast<std::size_t>(w - start);
-        if (r != static_cast<std::size_t>(-1) || error != E2BIG) break;
-      }
-    }
+    if (const auto done = codec_common::complete_held(*this, p, n, last, taken, o, ec)) return *done;
+    if (const auto failed = codec_common::run_rest(*this, p, n, last, taken, o, ec)) return *failed;
+    // Back to the initial shift state, as Python's encoders do at the end.
+    if (last && iconv_) flush_iconv(iconv_->cd, o);
     return n;
   } catch (const std::bad_alloc&) {
     error_ = std::make_error_code(std::errc::not_enough_memory);

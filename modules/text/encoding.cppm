@@ -55,6 +55,7 @@ struct iconv_state_delete {
   void operator()(iconv_state* state) const noexcept;
 };
 struct charmap;
+struct codec_common; // what text_decoder and text_encoder share, written once (encoding.cpp)
 
 // Decodes bytes of an encoding into UTF-8 with Python's errors= rules, as `data.decode(encoding,
 // errors)` does, fed in pieces of any size: the text it appends for a stream is the same however the
@@ -104,12 +105,12 @@ private:
   std::size_t run(const unsigned char* p, std::size_t n, bool last, cursor& out);
   std::size_t run_utf8(const unsigned char* p, std::size_t n, bool last, cursor& out);
   std::size_t run_latin1(const unsigned char* p, std::size_t n, cursor& out);
-  std::size_t run_ascii(const unsigned char* p, std::size_t n, cursor& out);
-  std::size_t run_cp1252(const unsigned char* p, std::size_t n, cursor& out);
+  std::size_t run_ascii_or_cp1252(const unsigned char* p, std::size_t n, cursor& out);
   std::size_t run_utf16(const unsigned char* p, std::size_t n, bool last, cursor& out);
   std::size_t run_charmap(const unsigned char* p, std::size_t n, cursor& out);
   std::size_t run_iconv(const unsigned char* p, std::size_t n, bool last, cursor& out);
   bool invalid(const unsigned char* p, std::size_t n, std::uint64_t at, cursor& out);
+  friend codec_common;
 
   std::unique_ptr<iconv_state, iconv_state_delete> iconv_;
   std::shared_ptr<const charmap> charmap_;
@@ -182,6 +183,7 @@ private:
   bool newline(cursor& out);
   bool unencodable(char32_t c, std::uint64_t at, cursor& out);
   bool invalid(const unsigned char* p, std::size_t n, std::uint64_t at, cursor& out);
+  friend codec_common;
 
   std::unique_ptr<iconv_state, iconv_state_delete> iconv_;
   std::shared_ptr<const charmap> charmap_;

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "../support.hpp"
@@ -81,6 +82,13 @@ outcome either_way(bool use_error_code, Call&& call) {
   return result;
 }
 
+// As either_way, while the calls at `points` fail as `plan` says.
+template <class Call>
+outcome either_way_failing(const std::vector<std::string>& points, fault_plan& plan, bool use_error_code, Call&& call) {
+  const armed_faults armed(points, plan);
+  return either_way(use_error_code, std::forward<Call>(call));
+}
+
 // The report of one sweep.
 struct sweep_report {
   std::uint64_t runs = 0, faults = 0, errors = 0;
@@ -128,6 +136,48 @@ void check_reported(const outcome& result, const fault_plan& plan, const std::ve
   }
   CHECK(names_a_path);
   CHECK(result.message.ends_with(std::error_code(plan.error, std::system_category()).message()));
+}
+
+// What a file holds after a run that replaces its contents.
+enum class replaced { old_contents, new_contents, neither };
+
+// Which of `old_contents` and `new_contents` a file holding `now` holds.
+replaced which(const std::string& now, const std::string& old_contents, const std::string& new_contents) {
+  return now == old_contents ? replaced::old_contents : now == new_contents ? replaced::new_contents : replaced::neither;
+}
+
+// The counts of a sweep over a scenario that replaces a file's contents.
+struct replacement_report {
+  sweep_report sweep;
+  std::uint64_t kept_old = 0, got_new = 0;
+};
+
+// Sweeps `scenario`, which replaces the contents of `target`, with the k-th call at
+// io_test::error_points failing with `error` (see sweep). Before each run `target` holds
+// `old_contents`; after it, `judge(outcome, plan)` makes the scenario's own checks and says what
+// `target` holds, which must be the old contents or the new ones, whole. Then the entries beside
+// `target` that `leftover` picks are removed. At least 3 runs must keep the old contents and 1 must
+// give the new ones.
+replacement_report sweep_replacement(int error, const std::filesystem::path& target, const std::string& old_contents,
+                                     const std::function<std::optional<std::error_code>()>& scenario,
+                                     const std::function<replaced(const outcome&, const fault_plan&)>& judge,
+                                     const std::function<bool(const std::filesystem::path&)>& leftover) {
+  replacement_report report;
+  report.sweep = sweep(
+      io_test::error_points, error, 1, scenario,
+      [&](const outcome& result, const fault_plan& plan) {
+        INFO("fault at call ", plan.first, " (", plan.last_point, "): ", result.message);
+        const replaced now = judge(result, plan);
+        CHECK(now != replaced::neither);
+        report.kept_old += now == replaced::old_contents;
+        report.got_new += now == replaced::new_contents;
+        for (const auto& entry : std::filesystem::directory_iterator(target.parent_path()))
+          if (leftover(entry.path())) std::filesystem::remove(entry.path());
+      },
+      [&] { io_test::write_text(target, old_contents); });
+  CHECK(report.kept_old >= 3);
+  CHECK(report.got_new >= 1);
+  return report;
 }
 
 // Writes `contents` through a buffered_file in uneven pieces, syncs and closes it, then reads it
@@ -424,9 +474,9 @@ TEST_CASE("atomic_file: under any failing call the target holds the old or the n
   };
   for (const int error : {EIO, ENOSPC}) {
     CAPTURE(error);
-    std::uint64_t kept_old = 0, got_new = 0, not_durable = 0;
-    const auto report = sweep(
-        io_test::error_points, error, 1,
+    std::uint64_t not_durable = 0;
+    const auto report = sweep_replacement(
+        error, target, old_contents,
         [&]() -> std::optional<std::error_code> {
           io::atomic_file out(target, 4096);
           io::write(out, new_contents);
@@ -434,11 +484,7 @@ TEST_CASE("atomic_file: under any failing call the target holds the old or the n
           return std::nullopt;
         },
         [&](const outcome& result, const fault_plan& plan) {
-          INFO("fault at call ", plan.first, " (", plan.last_point, "): ", result.message);
           const std::string now = io_test::read_text(target);
-          CHECK((now == old_contents || now == new_contents));
-          kept_old += now == old_contents;
-          got_new += now == new_contents;
           if (!result.code) {
             CHECK(now == new_contents);
           } else if (result.code == io::errc::not_durable) {
@@ -453,13 +499,11 @@ TEST_CASE("atomic_file: under any failing call the target holds the old or the n
           }
           // A temporary stays behind only when removing it was the call that failed.
           if (plan.last_point != "posix/io/dir/unlink") CHECK(temporaries() == 0);
-          for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
-            if (entry.path().extension() == ".tmp") std::filesystem::remove(entry.path());
+          return which(now, old_contents, new_contents);
         },
-        [&] { io_test::write_text(target, old_contents); });
-    CHECK(report.errors >= report.faults - 1); // all but a failing close of the directory after a commit
-    CHECK(kept_old >= 3);
-    CHECK(got_new >= 1);
+        [](const std::filesystem::path& path) { return path.extension() == ".tmp"; });
+    // All but a failing close of the directory after a commit.
+    CHECK(report.sweep.errors >= report.sweep.faults - 1);
     CHECK(not_durable >= 1); // opening or syncing the directory after the rename
   }
 }
@@ -524,8 +568,7 @@ TEST_CASE("a buffered writer keeps exactly the bytes a failed write did not take
 // Closes `s` while `point` fails as `plan` says, through the error_code or the throwing overload.
 template <class Stream>
 outcome close_with_fault(Stream& s, const std::string& point, fault_plan& plan, bool use_error_code) {
-  const armed_faults armed({point}, plan);
-  return either_way(use_error_code, [&](auto&... ec) { s.close(ec...); });
+  return either_way_failing({point}, plan, use_error_code, [&](auto&... ec) { s.close(ec...); });
 }
 
 TEST_CASE("flush and close errors always surface, and a destructor that cannot write does not throw") {
@@ -714,11 +757,8 @@ TEST_CASE("compressed writers: a write that fails at finish is reported with the
       auto z = io::compress(io::open_writer(path, "w", 4096), format);
       io::write(z, text_lines(20));
       fault_plan full{.error = ENOSPC, .first = 1, .count = 1};
-      outcome result;
-      {
-        const armed_faults armed({"posix/io/rw/write"}, full);
-        result = either_way(use_error_code, [&](auto&... ec) { z.finish(ec...); });
-      }
+      outcome result = either_way_failing({"posix/io/rw/write"}, full, use_error_code,
+          [&](auto&... ec) { z.finish(ec...); });
       CHECK(full.injected == 1);
       CHECK(result.code == std::errc::no_space_on_device);
       if (!use_error_code) CHECK(result.message == "cannot write '" + path.string() + "': No space left on device");
@@ -748,9 +788,8 @@ TEST_CASE("a compressed atomic_file: under any failing call the target holds the
   };
   for (const int error : {EIO, ENOSPC}) {
     CAPTURE(error);
-    std::uint64_t kept_old = 0, got_new = 0;
-    const auto report = sweep(
-        io_test::error_points, error, 1,
+    const auto report = sweep_replacement(
+        error, target, old_contents,
         [&]() -> std::optional<std::error_code> {
           auto z = io::compress(io::atomic_file(target, 4096), io::codec::zstd);
           io::write(z, new_contents);
@@ -758,22 +797,15 @@ TEST_CASE("a compressed atomic_file: under any failing call the target holds the
           z.inner().commit();
           return std::nullopt;
         },
-        [&](const outcome& result, const fault_plan& plan) {
-          INFO("fault at call ", plan.first, " (", plan.last_point, "): ", result.message);
+        [&](const outcome& result, const fault_plan&) {
           const bool old = io_test::read_text(target) == old_contents;
           const bool whole_new = !old && decoded() == new_contents;
-          CHECK((old || whole_new));
-          kept_old += old;
-          got_new += whole_new;
           if (!result.code) CHECK(whole_new);
           else if (result.code != io::errc::not_durable) CHECK(old);
-          for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
-            if (entry.path().extension() == ".tmp") std::filesystem::remove(entry.path());
+          return old ? replaced::old_contents : whole_new ? replaced::new_contents : replaced::neither;
         },
-        [&] { io_test::write_text(target, old_contents); });
-    CHECK(report.errors >= 1);
-    CHECK(kept_old >= 3);
-    CHECK(got_new >= 1);
+        [](const std::filesystem::path& path) { return path.extension() == ".tmp"; });
+    CHECK(report.sweep.errors >= 1);
   }
 }
 
@@ -850,9 +882,8 @@ TEST_CASE("spooled_stream: under any failing call persist leaves the target whol
     for (const bool use_error_code : {false, true}) {
       CAPTURE(threshold);
       CAPTURE(use_error_code);
-      std::uint64_t kept_old = 0, got_new = 0;
-      const auto report = sweep(
-          io_test::error_points, EIO, 1,
+      const auto report = sweep_replacement(
+          EIO, target, old_contents,
           [&]() -> std::optional<std::error_code> {
             io::spooled_stream s(threshold, dir.path());
             for (std::size_t at = 0; at < new_contents.size(); at += 7000)
@@ -867,11 +898,7 @@ TEST_CASE("spooled_stream: under any failing call persist leaves the target whol
             return std::nullopt;
           },
           [&](const outcome& result, const fault_plan& plan) {
-            INFO("fault at call ", plan.first, " (", plan.last_point, "): ", result.message);
             const std::string now = io_test::read_text(target);
-            CHECK((now == old_contents || now == new_contents));
-            kept_old += now == old_contents;
-            got_new += now == new_contents;
             if (!result.code) CHECK(now == new_contents);
             else if (result.code == io::errc::not_durable) CHECK(now == new_contents);
             else {
@@ -880,13 +907,10 @@ TEST_CASE("spooled_stream: under any failing call persist leaves the target whol
             }
             // A temporary name stays behind only when removing it was the call that failed.
             if (plan.last_point != "posix/io/dir/unlink") CHECK(others() == 0);
-            for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
-              if (entry.path() != target) std::filesystem::remove(entry.path());
+            return which(now, old_contents, new_contents);
           },
-          [&] { io_test::write_text(target, old_contents); });
-      CHECK(report.faults >= 5);
-      CHECK(kept_old >= 3);
-      CHECK(got_new >= 1);
+          [&](const std::filesystem::path& path) { return path != target; });
+      CHECK(report.sweep.faults >= 5);
     }
   }
 }
@@ -902,11 +926,8 @@ TEST_CASE("spooled_stream: a failing write of appends to its file is reported bo
       io::spooled_stream s(0, dir.path());
       for (std::size_t at = 0; at < text.size(); at += 10) io::write(s, std::string_view(text).substr(at, 10));
       fault_plan once{.error = error, .first = 1, .count = 1};
-      outcome result;
-      {
-        const armed_faults armed({"posix/io/rw/pwrite"}, once);
-        result = either_way(use_error_code, [&](auto&... ec) { s.flush(ec...); });
-      }
+      outcome result = either_way_failing({"posix/io/rw/pwrite"}, once, use_error_code,
+          [&](auto&... ec) { s.flush(ec...); });
       CHECK(once.injected == 1);
       CHECK(result.code == std::error_condition(error, std::generic_category()));
       if (!use_error_code) CHECK(result.message.find(unnamed) != std::string::npos);
@@ -914,10 +935,7 @@ TEST_CASE("spooled_stream: a failing write of appends to its file is reported bo
       CHECK(s.str() == text);
       io::write(s, "tail");
       fault_plan always{.error = error};
-      {
-        const armed_faults armed({"posix/io/rw/pwrite"}, always);
-        result = either_way(use_error_code, [&](auto&... ec) { s.close(ec...); });
-      }
+      result = either_way_failing({"posix/io/rw/pwrite"}, always, use_error_code, [&](auto&... ec) { s.close(ec...); });
       CHECK(always.injected >= 1);
       CHECK(result.code == std::error_condition(error, std::generic_category()));
       if (!use_error_code) CHECK(result.message.find(unnamed) != std::string::npos);
@@ -946,11 +964,7 @@ TEST_CASE("mapped files: a failing msync is reported both ways with the path, a 
     for (const bool use_error_code : {false, true}) {
       CAPTURE(point);
       fault_plan fail{.error = ENOSPC};
-      outcome result;
-      {
-        const armed_faults armed({point}, fail);
-        result = either_way(use_error_code, [&](auto&... ec) { m.resize(50000, ec...); });
-      }
+      outcome result = either_way_failing({point}, fail, use_error_code, [&](auto&... ec) { m.resize(50000, ec...); });
       CHECK(result.code == std::errc::no_space_on_device);
       CHECK(result.message ==
             (use_error_code ? "" : "cannot resize the map of '" + path.string() + "': No space left on device"));
@@ -971,11 +985,8 @@ TEST_CASE("mapped_stream: a write whose growth fails is reported with the path, 
     for (const bool use_error_code : {false, true}) {
       CAPTURE(point);
       fault_plan fail{.error = ENOSPC};
-      outcome result;
-      {
-        const armed_faults armed({point}, fail);
-        result = either_way(use_error_code, [&](auto&... ec) { s.write(io::as_bytes(std::string_view("after")), ec...); });
-      }
+      outcome result = either_way_failing({point}, fail, use_error_code,
+          [&](auto&... ec) { s.write(io::as_bytes(std::string_view("after")), ec...); });
       CHECK(result.code == std::errc::no_space_on_device);
       CHECK(result.message == (use_error_code ? "" : "cannot write '" + path.string() + "': No space left on device"));
       CHECK(s.str() == "before");

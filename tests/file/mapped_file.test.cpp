@@ -27,6 +27,7 @@ import io.memory;
 import io.file;
 
 using io_test::temp_dir;
+using io_test::thrown;
 using io_test::write_text;
 
 static_assert(std::ranges::contiguous_range<const io::mapped_file&>);
@@ -177,17 +178,6 @@ std::string sequence(std::size_t n) {
   std::string s(n, '\0');
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + i * 7 % 26);
   return s;
-}
-
-// The message of what `f` throws, and its code.
-template <class F>
-std::pair<std::error_code, std::string> thrown(F&& f) {
-  try {
-    f();
-  } catch (const io::io_error& e) {
-    return {e.code(), e.what()};
-  }
-  return {{}, "nothing thrown"};
 }
 
 } // namespace

@@ -15,42 +15,21 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <iterator>
 #include <optional>
 #include <span>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include "../replay.hpp"
+
 import io.core;
 import io.file;
 
-namespace {
-
-std::string hex(std::span<const std::byte> bytes) {
-  if (bytes.empty()) return "-";
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (const std::byte b : bytes) {
-    out += digits[std::to_integer<unsigned>(b) >> 4];
-    out += digits[std::to_integer<unsigned>(b) & 15];
-  }
-  return out;
-}
-
-std::vector<std::byte> unhex(const std::string& text) {
-  std::vector<std::byte> out;
-  if (text == "-") return out;
-  for (std::size_t i = 0; i + 1 < text.size(); i += 2)
-    out.push_back(static_cast<std::byte>(std::stoi(text.substr(i, 2), nullptr, 16)));
-  return out;
-}
-
 // The class of an error, in the words open_parity.py gives Python's exceptions.
-std::string describe(const std::error_code& ec) {
+std::string io_test::describe(const std::error_code& ec) {
   if (ec == io::errc::closed) return "error closed";
   if (ec == io::errc::not_readable || ec == io::errc::not_writable || ec == io::errc::not_seekable)
     return "error unsupported";
@@ -67,20 +46,11 @@ std::string describe(const std::error_code& ec) {
   return std::string("error ") + ec.category().name() + " " + std::to_string(ec.value());
 }
 
-// Runs `op` with the throwing overloads or, when `use_ec`, with the error_code ones.
-template <class Throwing, class WithCode>
-std::string run(bool use_ec, Throwing throwing, WithCode with_code) {
-  if (use_ec) {
-    std::error_code ec;
-    std::string result = with_code(ec);
-    return ec ? describe(ec) : result;
-  }
-  try {
-    return throwing();
-  } catch (const io::io_error& e) {
-    return describe(e.code());
-  }
-}
+namespace {
+
+using io_test::hex;
+using io_test::run;
+using io_test::unhex;
 
 // One operation on an open stream: io::file, io::buffered_file, io::file_reader or io::file_writer.
 // An operation the stream's type lacks (a write to a file_reader) is "absent".
@@ -189,14 +159,7 @@ int main() {
   std::optional<io::buffered_file> buffered;
   std::optional<io::file_reader> reader;
   std::optional<io::file_writer> writer;
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    std::istringstream in(line);
-    std::vector<std::string> words;
-    for (std::string w; in >> w;) words.push_back(w);
-    if (words.empty()) continue;
-    const bool use_ec = words.back() == "e";
-    if (use_ec) words.pop_back();
+  return io_test::replay_lines([&](const std::vector<std::string>& words, bool use_ec) {
     const std::string& op = words[0];
     std::string result;
     if (op == "new") {
@@ -260,10 +223,6 @@ int main() {
     } else {
       result = "no stream";
     }
-    if (result.empty()) {
-      std::cerr << "unknown operation: " << line << '\n';
-      return 2;
-    }
-    std::cout << result << '\n';
-  }
+    return result;
+  });
 }

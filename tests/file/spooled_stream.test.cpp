@@ -21,6 +21,7 @@
 import io;
 
 using io_test::temp_dir;
+using io_test::thrown;
 
 static_assert(io::contiguous_source<io::spooled_stream>);
 static_assert(io::contiguous_source<io::mapped_stream>);
@@ -51,16 +52,6 @@ std::uint64_t open_file_size_in(const std::filesystem::path& directory) {
   }
   FAIL("no file open in " << directory);
   return 0;
-}
-
-template <class F>
-std::pair<std::error_code, std::string> thrown(F&& f) {
-  try {
-    f();
-  } catch (const io::io_error& e) {
-    return {e.code(), e.what()};
-  }
-  return {{}, "nothing thrown"};
 }
 
 } // namespace

@@ -14,6 +14,8 @@
 #include "../support.hpp"
 import io;
 
+using io_test::thrown;
+
 namespace {
 
 // A stream that records where each write's bytes were, to tell a copy from the caller's bytes.
@@ -33,18 +35,16 @@ struct recording_sink {
   void flush() { ++flushes; }
 };
 
-// The error an io_error carries, and its message, from running `f`.
-template <class F>
-std::pair<std::error_code, std::string> thrown(F&& f) {
-  try {
-    f();
-  } catch (const io::io_error& e) {
-    return {e.code(), e.what()};
-  }
-  return {};
-}
-
 std::span<const std::byte> bytes_of(std::string_view s) { return io::as_bytes(s); }
+
+// What a text_writer writes of `text` in `encoding` with `errors`, given in one piece and finished.
+std::string written(const std::string& encoding, io::text_errors errors, std::string_view text) {
+  io::memory_stream m;
+  io::text_writer writer(m, {.encoding = encoding, .errors = errors});
+  writer.write(text);
+  writer.finish();
+  return m.str();
+}
 
 } // namespace
 
@@ -199,13 +199,8 @@ TEST_CASE("text that is not UTF-8: strict fails at the first invalid byte, the o
       {io::text_errors::ignore, "abc"},
       {io::text_errors::backslash_replace, "a\\xffb\\xed\\xa0\\x80c"},
   };
-  for (const auto& [errors, expected] : modes) {
-    io::memory_stream out;
-    io::text_writer lossy(out, {.encoding = "ascii", .errors = errors});
-    lossy.write("a\xFF" "b\xED\xA0\x80" "c"); // a surrogate encoded in UTF-8 is no UTF-8 either
-    lossy.finish();
-    CHECK(out.str() == expected);
-  }
+  for (const auto& [errors, expected] : modes) // a surrogate encoded in UTF-8 is no UTF-8 either
+    CHECK(written("ascii", errors, "a\xFF" "b\xED\xA0\x80" "c") == expected);
 }
 
 TEST_CASE("errors=replace, ignore and backslash_replace on characters the encoding lacks, as str.encode") {
@@ -215,13 +210,7 @@ TEST_CASE("errors=replace, ignore and backslash_replace on characters the encodi
       {io::text_errors::ignore, "a\xE9"},
       {io::text_errors::backslash_replace, "a\xE9\\u20ac\\U0001f600\\u0100"},
   };
-  for (const auto& [errors, expected] : modes) {
-    io::memory_stream m;
-    io::text_writer writer(m, {.encoding = "latin-1", .errors = errors});
-    writer.write(text);
-    writer.finish();
-    CHECK(m.str() == expected);
-  }
+  for (const auto& [errors, expected] : modes) CHECK(written("latin-1", errors, text) == expected);
 }
 
 TEST_CASE("an unknown encoding: thrown by the constructor, or reported by every call, naming the encoding") {

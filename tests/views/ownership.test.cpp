@@ -8,6 +8,8 @@
 #include <range/v3/view/transform.hpp>
 #include <cstddef>
 #include <cstring>
+#include <filesystem>
+#include <initializer_list>
 #include <random>
 #include <ranges>
 #include <span>
@@ -63,6 +65,22 @@ std::string after_lines(std::string_view text, std::size_t k) {
   return std::string(text.substr(at));
 }
 
+// Runs `check(stream, name)` on `text`, which the file `path` holds, read through a buffered_file
+// and a buffered_reader over a memory_stream with each buffer size in `buffers`, then through a
+// buffered_file with the default buffer.
+template <class Check>
+void over_buffered_streams(const std::filesystem::path& path, const std::string& text,
+                           std::initializer_list<std::size_t> buffers, Check&& check) {
+  for (std::size_t buffer : buffers) {
+    io::buffered_file s = io::open(path, "r", buffer);
+    check(s, "buffered_file/" + std::to_string(buffer));
+    io::buffered_reader r(io::memory_stream(text), buffer);
+    check(r, "buffered_reader/" + std::to_string(buffer));
+  }
+  io::buffered_file s = io::open(path);
+  check(s, "buffered_file");
+}
+
 } // namespace
 
 TEST_CASE("for (line : io::open(path) | io::views::lines): the view owns the stream") {
@@ -116,14 +134,7 @@ TEST_CASE("after a break, the stream is right after the last line handed out: ev
       }
       CHECK(io::read_all<std::string>(s) == after_lines(text, k));
     };
-    for (std::size_t buffer = 1; buffer <= 9; ++buffer) {
-      io::buffered_file s = io::open(dir / "f", "r", buffer);
-      check(s, "buffered_file/" + std::to_string(buffer));
-      io::buffered_reader r(io::memory_stream(text), buffer);
-      check(r, "buffered_reader/" + std::to_string(buffer));
-    }
-    io::buffered_file s = io::open(dir / "f");
-    check(s, "buffered_file");
+    over_buffered_streams(dir / "f", text, {1, 2, 3, 4, 5, 6, 7, 8, 9}, check);
     io::file raw(dir / "f");
     check(raw, "file (the view's read-ahead is given back)");
     io::memory_stream m(text);
@@ -168,14 +179,7 @@ TEST_CASE("a read from the stream between lines: the next line starts where the 
       }
       CHECK(seen == expected);
     };
-    for (std::size_t buffer : {1, 2, 3, 5, 8, 9, 64}) {
-      io::buffered_file s = io::open(dir / "f", "r", buffer);
-      check(s, "buffered_file/" + std::to_string(buffer));
-      io::buffered_reader r(io::memory_stream(text), buffer);
-      check(r, "buffered_reader/" + std::to_string(buffer));
-    }
-    io::buffered_file s = io::open(dir / "f");
-    check(s, "buffered_file");
+    over_buffered_streams(dir / "f", text, {1, 2, 3, 5, 8, 9, 64}, check);
     io::memory_stream m(text);
     check(m, "memory_stream");
     io::span_stream sp(text);
@@ -275,14 +279,7 @@ TEST_CASE("two live views take turns line by line: the stream follows every line
       }
       CHECK(seen == lines);
     };
-    for (std::size_t buffer = 1; buffer <= 9; ++buffer) {
-      io::buffered_file s = io::open(dir / "f", "r", buffer);
-      check(s, "buffered_file/" + std::to_string(buffer));
-      io::buffered_reader r(io::memory_stream(text), buffer);
-      check(r, "buffered_reader/" + std::to_string(buffer));
-    }
-    io::buffered_file s = io::open(dir / "f");
-    check(s, "buffered_file");
+    over_buffered_streams(dir / "f", text, {1, 2, 3, 4, 5, 6, 7, 8, 9}, check);
     io::memory_stream m(text);
     check(m, "memory_stream");
   }
