@@ -59,8 +59,9 @@ public:
 
   /// The text not consumed yet, checking (or decoding) more when none is left; empty at the end.
   std::span<const std::byte> fill() {
-    if (!pending_.empty()) [[likely]]
-      return pending_;
+    if (window_.size() != 0) [[likely]]
+      return buffered();
+    catch_up();
     detail::throw_errors sink;
     produce(sink, true);
     return pending_;
@@ -68,7 +69,8 @@ public:
   /// As fill(), reporting errors through `ec`.
   std::span<const std::byte> fill(std::error_code& ec) noexcept {
     ec.clear();
-    if (!pending_.empty()) return pending_;
+    if (window_.size() != 0) return buffered();
+    catch_up();
     detail::capture(ec, [&] { // the reader's buffer is made at the first repair: std::bad_alloc
       produce(ec, true);
       return 0;
@@ -79,37 +81,37 @@ public:
   /// At least `n` bytes of text (fewer only at the end or before an error), without consuming
   /// them; more than the capacity is errc::no_buffer_space.
   std::span<const std::byte> fill(std::size_t n) {
+    catch_up();
     detail::throw_errors sink;
     return fill_impl(n, sink);
   }
   /// As fill(n), reporting errors through `ec`.
   std::span<const std::byte> fill(std::size_t n, std::error_code& ec) noexcept {
     ec.clear();
+    catch_up();
     return detail::capture(ec, [&] { return fill_impl(n, ec); });
   }
 
   /// Marks `n` bytes of text returned by fill() as read.
   void consume(std::size_t n) {
-    n = std::min(n, pending_.size());
-    pending_ = pending_.subspan(n);
-    if (in_place_) {
-      take(n);
-    } else {
-      begin_ += n;
-    }
+    catch_up();
+    advance(std::min(n, pending_.size()));
+    window_.set_begin(seen_);
   }
 
   /// The text not consumed yet, without reading more (empty when there is none).
-  std::span<const std::byte> buffered() const noexcept { return pending_; }
+  std::span<const std::byte> buffered() const noexcept { return {base_ + window_.begin(), window_.size()}; }
 
   /// Reads text into a prefix of `buffer`.
   std::size_t read(std::span<std::byte> buffer) {
+    catch_up();
     detail::throw_errors sink;
     return read_impl(buffer, sink);
   }
   /// As read(buffer), reporting errors through `ec`.
   std::size_t read(std::span<std::byte> buffer, std::error_code& ec) noexcept {
     ec.clear();
+    catch_up();
     return detail::capture(ec, [&] { return read_impl(buffer, ec); });
   }
 
@@ -128,6 +130,7 @@ public:
   void close()
     requires requires(std::remove_reference_t<S>& s) { s.close(); }
   {
+    catch_up();
     drop();
     source_.close();
   }
@@ -136,6 +139,7 @@ public:
     requires requires(std::remove_reference_t<S>& s) { s.close(); }
   {
     ec.clear();
+    catch_up();
     drop();
     detail::close(source_, ec);
   }
@@ -150,7 +154,34 @@ public:
   /// The underlying stream, read-only.
   const std::remove_reference_t<S>& inner() const noexcept { return source_; }
 
+  /// The pending text as a read window (io::views walk it in place, moving its start a line at a
+  /// time; the text reader takes what they moved past when it is called next).
+  friend inline detail::lent_window lend_read_window(text_reader& r) noexcept { return {&r.window_, r.base_}; }
+
 private:
+  // Makes `text` the pending text, lent to views as a window of a new generation.
+  void show(std::span<const std::byte> text) noexcept {
+    pending_ = text;
+    base_ = text.data();
+    window_.reset(0, text.size());
+    seen_ = 0;
+  }
+  // Moves past `n` bytes of the pending text (the lent window's start is the caller's to move).
+  void advance(std::size_t n) {
+    pending_ = pending_.subspan(n);
+    seen_ += n;
+    if (in_place_) {
+      take(n);
+    } else {
+      begin_ += n;
+    }
+  }
+  // Takes the text that views handed out by moving the lent window's start since the last call.
+  void catch_up() {
+    if (window_.begin() != seen_) [[unlikely]]
+      advance(window_.begin() - seen_);
+  }
+
   void start() {
     translate_ = options_.newline == newline_mode::universal;
     std::error_code ec;
@@ -175,7 +206,7 @@ private:
     }
   }
   void drop() noexcept {
-    pending_ = {};
+    show({});
     in_place_ = false;
     begin_ = end_ = 0;
     carry_size_ = 0;
@@ -240,7 +271,7 @@ private:
       end_ -= begin_;
       begin_ = 0;
     }
-    pending_ = own_pending();
+    show(own_pending());
     while (pending_.size() < n) {
       const std::size_t before = pending_.size();
       produce(sink, false);
@@ -284,7 +315,7 @@ private:
     if (in_place_) {
       // The stretch checked in place was handed out whole: it was consumed from the stream.
       in_place_ = false;
-      pending_ = {};
+      show({});
     }
     if (!first_seen_) {
       first_seen_ = true;
@@ -301,12 +332,12 @@ private:
       const bool grew = end_ != entry_end;
       if (error_) {
         // The text before a kept error is handed out first.
-        pending_ = buffer_ ? own_pending() : std::span<const std::byte>{};
+        show(buffer_ ? own_pending() : std::span<const std::byte>{});
         if (pending_.empty()) report_kept(sink);
         return;
       }
       if (grew || ended_) {
-        pending_ = buffer_ ? own_pending() : std::span<const std::byte>{};
+        show(buffer_ ? own_pending() : std::span<const std::byte>{});
         return;
       }
       std::span<const std::byte> window;
@@ -315,7 +346,7 @@ private:
         // errors= itself) in staging_, which the stage below reads as it reads UTF-8 input.
         if (staged_ == staging_.size()) {
           if (!decode_more(sink)) {
-            pending_ = buffer_ ? own_pending() : std::span<const std::byte>{}; // kept for the next call
+            show(buffer_ ? own_pending() : std::span<const std::byte>{}); // kept for the next call
             return;
           }
           continue;
@@ -324,7 +355,7 @@ private:
       } else {
         window = detail::fill(source_, sink);
         if (detail::failed(sink)) {
-          pending_ = buffer_ ? own_pending() : std::span<const std::byte>{}; // kept for the next call
+          show(buffer_ ? own_pending() : std::span<const std::byte>{}); // kept for the next call
           return;
         }
       }
@@ -401,7 +432,7 @@ private:
         const std::size_t valid = detail::utf8::valid_prefix(p, size, translate_);
         if (valid != 0) {
           skip_lf_ = false;
-          pending_ = window.first(valid);
+          show(window.first(valid));
           in_place_ = true;
           return;
         }
@@ -508,6 +539,11 @@ private:
   std::size_t capacity_;
   std::optional<detail::byte_buffer> buffer_; // made at the first repair or translation
   std::span<const std::byte> pending_;        // the text not consumed: in the stream's buffer or in buffer_
+  // pending_ as lent to views: [begin, end) of base_; a view moves its start, and catch_up() takes
+  // the bytes from seen_ (pending_'s start) to there.
+  detail::read_window window_;
+  const std::byte* base_ = nullptr;
+  std::size_t seen_ = 0;
   bool in_place_ = false;                     // whether pending_ lies in the stream's buffer
   std::size_t begin_ = 0;                     // buffer_'s text not consumed: [begin_, end_)
   std::size_t end_ = 0;
