@@ -293,9 +293,10 @@ template <bool StopAtCr>
   const avx2_tables t = make_avx2_tables();
   const __m256i cr = _mm256_set1_epi8('\r');
   const __m256i zero = _mm256_setzero_si256();
-  __m256i previous = zero;   // the last block of the stretch before (zero: ASCII)
-  __m256i incomplete = zero; // whether that stretch ended inside a sequence
-  bool ascii = true;         // whether the stretch before ended in ASCII
+  __m256i previous = zero; // the last block of the stretch before (zero: ASCII)
+  // Whether the stretch before ended in 64 bytes of ASCII (or there is none): no sequence is cut
+  // at its end, so that an ASCII stretch now is valid as it stands.
+  bool ascii = true;
   std::size_t i = 0;
   for (; i + stretch <= n; i += stretch) {
     if (ascii) {
@@ -312,7 +313,6 @@ template <bool StopAtCr>
                                                      _mm256_or_si256(_mm256_cmpeq_epi8(c, cr), _mm256_cmpeq_epi8(d, cr))));
       }
       if (_mm256_movemask_epi8(_mm256_or_si256(seen, crs)) == 0) {
-        if (!_mm256_testz_si256(incomplete, incomplete)) break; // a sequence cut by ASCII
         previous = zero;
         continue;
       }
@@ -330,7 +330,6 @@ template <bool StopAtCr>
       previous = b;
     }
     if (!_mm256_testz_si256(error, error)) break;
-    incomplete = _mm256_subs_epu8(b, t.max_complete);
     ascii = _mm256_movemask_epi8(_mm256_or_si256(a, b)) == 0;
   }
   const std::size_t from = sequence_start(p, i);
@@ -386,16 +385,9 @@ template <bool StopAtCr>
       too_long | overlong_2 | two_conts | overlong_3 | too_large_1000 | overlong_4,
       too_long | overlong_2 | two_conts | overlong_3 | too_large, too_long | overlong_2 | two_conts | surrogate | too_large,
       too_long | overlong_2 | two_conts | surrogate | too_large, too_short, too_short, too_short, too_short));
-  // The lead of a longer sequence in the last three bytes of a block: above these.
-  const __m512i max_complete = _mm512_inserti32x4(
-      _mm512_set1_epi8(-1),
-      _mm_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, static_cast<char>(0xF0 - 1),
-                    static_cast<char>(0xE0 - 1), static_cast<char>(0xC0 - 1)),
-      3);
   const __m512i cr = _mm512_set1_epi8('\r');
   const __m512i zero = _mm512_setzero_si512();
-  __m512i previous = zero;   // as in valid_prefix_avx2
-  __m512i incomplete = zero;
+  __m512i previous = zero; // as in valid_prefix_avx2
   bool ascii = true;
   std::size_t i = 0;
   for (; i + stretch <= n; i += stretch) {
@@ -409,7 +401,6 @@ template <bool StopAtCr>
         if constexpr (StopAtCr) crs |= _mm512_cmpeq_epi8_mask(a, cr);
       }
       if (_mm512_movepi8_mask(seen) == 0 && crs == 0) {
-        if (_mm512_test_epi8_mask(incomplete, incomplete) != 0) break; // a sequence cut by ASCII
         previous = zero;
         continue;
       }
@@ -427,7 +418,6 @@ template <bool StopAtCr>
       previous = b;
     }
     if (_mm512_test_epi8_mask(error, error) != 0 || crs != 0) break;
-    incomplete = _mm512_subs_epu8(b, max_complete);
     ascii = _mm512_movepi8_mask(_mm512_or_si512(a, b)) == 0;
   }
   const std::size_t from = sequence_start(p, i);
