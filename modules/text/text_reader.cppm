@@ -30,8 +30,10 @@ export namespace io {
 /// stretches are copied into a buffer of the reader's own. Under errors=strict, the text before
 /// the first invalid byte is handed out, then errc::invalid_text is reported, naming the path
 /// and the byte offset; the error stays. While a text reader reads a stream, read that stream
-/// only through it. Another encoding (latin-1, cp1252, utf-16, any name iconv knows) is decoded
-/// by io::detail::text_decoder into a buffer of the reader's own, and that text goes through the
+/// only through it: views walk the checked text in place, moving only the reader's read window,
+/// and the reader takes what they moved past from the stream at its next call (inner() too).
+/// Another encoding (latin-1, cp1252, utf-16, any name iconv knows) is decoded by
+/// io::detail::text_decoder into a buffer of the reader's own, and that text goes through the
 /// same newline stage; the source is then read ahead of the text handed out (as by Python's
 /// TextIOWrapper), so the position rule holds for the text reader, not for the source beneath.
 template <class S>
@@ -149,8 +151,11 @@ public:
   /// The absolute byte offset in the stream of the first invalid byte, once errc::invalid_text
   /// was reported (CPython's UnicodeDecodeError.start, counted from the stream's start).
   std::uint64_t error_offset() const noexcept { return error_offset_; }
-  /// The underlying stream.
-  std::remove_reference_t<S>& inner() noexcept { return source_; }
+  /// The underlying stream (first taking from it the text that views moved past).
+  std::remove_reference_t<S>& inner() noexcept {
+    catch_up();
+    return source_;
+  }
   /// The underlying stream, read-only.
   const std::remove_reference_t<S>& inner() const noexcept { return source_; }
 
@@ -167,7 +172,7 @@ private:
     seen_ = 0;
   }
   // Moves past `n` bytes of the pending text (the lent window's start is the caller's to move).
-  void advance(std::size_t n) {
+  void advance(std::size_t n) noexcept {
     pending_ = pending_.subspan(n);
     seen_ += n;
     if (in_place_) {
@@ -177,7 +182,7 @@ private:
     }
   }
   // Takes the text that views handed out by moving the lent window's start since the last call.
-  void catch_up() {
+  void catch_up() noexcept {
     if (window_.begin() != seen_) [[unlikely]]
       advance(window_.begin() - seen_);
   }

@@ -451,6 +451,7 @@ TEST_CASE("a text reader lends its text as a read window: lines walk it in place
     // The reader takes the lines handed out before anything else it does.
     std::string expected;
     for (int i = 1500; i < 2000; ++i) expected += "line " + std::to_string(i) + " d\xC3\xA9j\xC3\xA0 vu\n";
+    CHECK(reader.inner().tell() == text.size() - expected.size()); // inner() takes them too
     CHECK(io::read_all<std::string>(reader) == expected);
     CHECK(source.tell() == text.size());
   }
