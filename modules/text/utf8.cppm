@@ -190,6 +190,9 @@ template <bool StopAtCr>
 
 /// The error bits (Keiser-Lemire, as in valid_prefix_ssse3) of the 32 bytes `input`, after the 32
 /// bytes `previous`: zero when every sequence that ends or passes through `input` is valid so far.
+// A template, as the helpers below: the intrinsics are TU-local, and an inline function that is
+// not a template exposes them where it is defined (clang 22's -Wtu-local-entity-exposure).
+template <class = void>
 [[gnu::target("avx2"), gnu::always_inline]] inline __m256i block_errors_avx2(__m256i input, __m256i previous, __m256i byte_1_high,
                                                                            __m256i byte_1_low, __m256i byte_2_high) noexcept {
   const __m256i nibble = _mm256_set1_epi8(0x0F);
@@ -212,6 +215,7 @@ struct avx2_tables {
   __m256i byte_1_high, byte_1_low, byte_2_high, max_complete;
 };
 /// The tables.
+template <class = void>
 [[gnu::target("avx2"), gnu::always_inline]] inline avx2_tables make_avx2_tables() noexcept {
   constexpr char too_short = 1 << 0;
   constexpr char too_long = 1 << 1;
@@ -337,6 +341,7 @@ template <bool StopAtCr>
 }
 
 /// block_errors_avx2 for 64 bytes (AVX-512 BW): each 128-bit lane after the lane before it.
+template <class = void>
 [[gnu::target("avx512f,avx512bw"), gnu::always_inline]] inline __m512i
 block_errors_avx512(__m512i input, __m512i previous, __m512i byte_1_high, __m512i byte_1_low, __m512i byte_2_high) noexcept {
   const __m512i nibble = _mm512_set1_epi8(0x0F);
