@@ -46,6 +46,12 @@ public:
   inline std::size_t begin() const noexcept { return begin_; }
   inline std::size_t end() const noexcept { return end_; }
   inline void set_begin(std::size_t at) noexcept { begin_ = at; }
+  // Makes [begin, end) the pending bytes: new bytes, a new generation.
+  inline void reset(std::size_t begin, std::size_t end) noexcept {
+    begin_ = begin;
+    end_ = end;
+    ++generation_;
+  }
   // Changes whenever the buffer's bytes or the window's end change (a refill, a clear, a fill(n)),
   // so that a view walking the window tells "the same bytes, consumed up to here" from a window
   // that only happens to have the same bounds after a refill.

@@ -30,8 +30,10 @@ export namespace io {
 /// stretches are copied into a buffer of the reader's own. Under errors=strict, the text before
 /// the first invalid byte is handed out, then errc::invalid_text is reported, naming the path
 /// and the byte offset; the error stays. While a text reader reads a stream, read that stream
-/// only through it. Another encoding (latin-1, cp1252, utf-16, any name iconv knows) is decoded
-/// by io::detail::text_decoder into a buffer of the reader's own, and that text goes through the
+/// only through it: views walk the checked text in place, moving only the reader's read window,
+/// and the reader takes what they moved past from the stream at its next call (inner() too).
+/// Another encoding (latin-1, cp1252, utf-16, any name iconv knows) is decoded by
+/// io::detail::text_decoder into a buffer of the reader's own, and that text goes through the
 /// same newline stage; the source is then read ahead of the text handed out (as by Python's
 /// TextIOWrapper), so the position rule holds for the text reader, not for the source beneath.
 template <class S>
@@ -57,10 +59,19 @@ public:
     start();
   }
 
+  text_reader(text_reader&&) = default;
+  text_reader& operator=(text_reader&&) = default;
+  /// Leaves a referenced source right after the last text handed out, as every call does: views
+  /// walk the lent text in place, and what they moved past is taken from the source here.
+  ~text_reader() {
+    if (live_.value) catch_up();
+  }
+
   /// The text not consumed yet, checking (or decoding) more when none is left; empty at the end.
   std::span<const std::byte> fill() {
-    if (!pending_.empty()) [[likely]]
-      return pending_;
+    if (window_.size() != 0) [[likely]]
+      return buffered();
+    catch_up();
     detail::throw_errors sink;
     produce(sink, true);
     return pending_;
@@ -68,7 +79,8 @@ public:
   /// As fill(), reporting errors through `ec`.
   std::span<const std::byte> fill(std::error_code& ec) noexcept {
     ec.clear();
-    if (!pending_.empty()) return pending_;
+    if (window_.size() != 0) return buffered();
+    catch_up();
     detail::capture(ec, [&] { // the reader's buffer is made at the first repair: std::bad_alloc
       produce(ec, true);
       return 0;
@@ -79,37 +91,37 @@ public:
   /// At least `n` bytes of text (fewer only at the end or before an error), without consuming
   /// them; more than the capacity is errc::no_buffer_space.
   std::span<const std::byte> fill(std::size_t n) {
+    catch_up();
     detail::throw_errors sink;
     return fill_impl(n, sink);
   }
   /// As fill(n), reporting errors through `ec`.
   std::span<const std::byte> fill(std::size_t n, std::error_code& ec) noexcept {
     ec.clear();
+    catch_up();
     return detail::capture(ec, [&] { return fill_impl(n, ec); });
   }
 
   /// Marks `n` bytes of text returned by fill() as read.
   void consume(std::size_t n) {
-    n = std::min(n, pending_.size());
-    pending_ = pending_.subspan(n);
-    if (in_place_) {
-      take(n);
-    } else {
-      begin_ += n;
-    }
+    catch_up();
+    advance(std::min(n, pending_.size()));
+    window_.set_begin(seen_);
   }
 
   /// The text not consumed yet, without reading more (empty when there is none).
-  std::span<const std::byte> buffered() const noexcept { return pending_; }
+  std::span<const std::byte> buffered() const noexcept { return {base_ + window_.begin(), window_.size()}; }
 
   /// Reads text into a prefix of `buffer`.
   std::size_t read(std::span<std::byte> buffer) {
+    catch_up();
     detail::throw_errors sink;
     return read_impl(buffer, sink);
   }
   /// As read(buffer), reporting errors through `ec`.
   std::size_t read(std::span<std::byte> buffer, std::error_code& ec) noexcept {
     ec.clear();
+    catch_up();
     return detail::capture(ec, [&] { return read_impl(buffer, ec); });
   }
 
@@ -128,6 +140,7 @@ public:
   void close()
     requires requires(std::remove_reference_t<S>& s) { s.close(); }
   {
+    catch_up();
     drop();
     source_.close();
   }
@@ -136,6 +149,7 @@ public:
     requires requires(std::remove_reference_t<S>& s) { s.close(); }
   {
     ec.clear();
+    catch_up();
     drop();
     detail::close(source_, ec);
   }
@@ -145,12 +159,42 @@ public:
   /// The absolute byte offset in the stream of the first invalid byte, once errc::invalid_text
   /// was reported (CPython's UnicodeDecodeError.start, counted from the stream's start).
   std::uint64_t error_offset() const noexcept { return error_offset_; }
-  /// The underlying stream.
-  std::remove_reference_t<S>& inner() noexcept { return source_; }
+  /// The underlying stream (first taking from it the text that views moved past).
+  std::remove_reference_t<S>& inner() noexcept {
+    catch_up();
+    return source_;
+  }
   /// The underlying stream, read-only.
   const std::remove_reference_t<S>& inner() const noexcept { return source_; }
 
+  /// The pending text as a read window (io::views walk it in place, moving its start a line at a
+  /// time; the text reader takes what they moved past when it is called next).
+  friend inline detail::lent_window lend_read_window(text_reader& r) noexcept { return {&r.window_, r.base_}; }
+
 private:
+  // Makes `text` the pending text, lent to views as a window of a new generation.
+  void show(std::span<const std::byte> text) noexcept {
+    pending_ = text;
+    base_ = text.data();
+    window_.reset(0, text.size());
+    seen_ = 0;
+  }
+  // Moves past `n` bytes of the pending text (the lent window's start is the caller's to move).
+  void advance(std::size_t n) noexcept {
+    pending_ = pending_.subspan(n);
+    seen_ += n;
+    if (in_place_) {
+      take(n);
+    } else {
+      begin_ += n;
+    }
+  }
+  // Takes the text that views handed out by moving the lent window's start since the last call.
+  void catch_up() noexcept {
+    if (window_.begin() != seen_) [[unlikely]]
+      advance(window_.begin() - seen_);
+  }
+
   void start() {
     translate_ = options_.newline == newline_mode::universal;
     std::error_code ec;
@@ -175,7 +219,7 @@ private:
     }
   }
   void drop() noexcept {
-    pending_ = {};
+    show({});
     in_place_ = false;
     begin_ = end_ = 0;
     carry_size_ = 0;
@@ -240,7 +284,7 @@ private:
       end_ -= begin_;
       begin_ = 0;
     }
-    pending_ = own_pending();
+    show(own_pending());
     while (pending_.size() < n) {
       const std::size_t before = pending_.size();
       produce(sink, false);
@@ -284,7 +328,7 @@ private:
     if (in_place_) {
       // The stretch checked in place was handed out whole: it was consumed from the stream.
       in_place_ = false;
-      pending_ = {};
+      show({});
     }
     if (!first_seen_) {
       first_seen_ = true;
@@ -301,12 +345,12 @@ private:
       const bool grew = end_ != entry_end;
       if (error_) {
         // The text before a kept error is handed out first.
-        pending_ = buffer_ ? own_pending() : std::span<const std::byte>{};
+        show(buffer_ ? own_pending() : std::span<const std::byte>{});
         if (pending_.empty()) report_kept(sink);
         return;
       }
       if (grew || ended_) {
-        pending_ = buffer_ ? own_pending() : std::span<const std::byte>{};
+        show(buffer_ ? own_pending() : std::span<const std::byte>{});
         return;
       }
       std::span<const std::byte> window;
@@ -315,7 +359,7 @@ private:
         // errors= itself) in staging_, which the stage below reads as it reads UTF-8 input.
         if (staged_ == staging_.size()) {
           if (!decode_more(sink)) {
-            pending_ = buffer_ ? own_pending() : std::span<const std::byte>{}; // kept for the next call
+            show(buffer_ ? own_pending() : std::span<const std::byte>{}); // kept for the next call
             return;
           }
           continue;
@@ -324,7 +368,7 @@ private:
       } else {
         window = detail::fill(source_, sink);
         if (detail::failed(sink)) {
-          pending_ = buffer_ ? own_pending() : std::span<const std::byte>{}; // kept for the next call
+          show(buffer_ ? own_pending() : std::span<const std::byte>{}); // kept for the next call
           return;
         }
       }
@@ -401,7 +445,7 @@ private:
         const std::size_t valid = detail::utf8::valid_prefix(p, size, translate_);
         if (valid != 0) {
           skip_lf_ = false;
-          pending_ = window.first(valid);
+          show(window.first(valid));
           in_place_ = true;
           return;
         }
@@ -508,6 +552,11 @@ private:
   std::size_t capacity_;
   std::optional<detail::byte_buffer> buffer_; // made at the first repair or translation
   std::span<const std::byte> pending_;        // the text not consumed: in the stream's buffer or in buffer_
+  // pending_ as lent to views: [begin, end) of base_; a view moves its start, and catch_up() takes
+  // the bytes from seen_ (pending_'s start) to there.
+  detail::read_window window_;
+  const std::byte* base_ = nullptr;
+  std::size_t seen_ = 0;
   bool in_place_ = false;                     // whether pending_ lies in the stream's buffer
   std::size_t begin_ = 0;                     // buffer_'s text not consumed: [begin_, end_)
   std::size_t end_ = 0;
@@ -531,6 +580,17 @@ private:
   bool drop_bom_ = false; // utf-8-sig, before the first character
   bool ended_ = false;
   bool first_seen_ = false;
+  // False in a text_reader moved from: its copy of the window must not be taken from the source
+  // (a referenced one is the new reader's too) when it is destroyed.
+  struct live_flag {
+    bool value = true;
+    live_flag() = default;
+    live_flag(live_flag&& other) noexcept : value(std::exchange(other.value, false)) {}
+    live_flag& operator=(live_flag&& other) noexcept {
+      value = std::exchange(other.value, false);
+      return *this;
+    }
+  } live_;
 };
 
 /// Deduces a reference for an lvalue and an owned stream for an rvalue.

@@ -3,6 +3,7 @@
 // test against CPython is tests/text/text_parity.py.
 #include <doctest/doctest.h>
 
+#include <concepts>
 #include <cstddef>
 #include <random>
 #include <ranges>
@@ -380,5 +381,122 @@ TEST_CASE("the vectorized check stops exactly where the scalar one does, on rand
       }
 #endif
     }
+  }
+}
+
+TEST_CASE("the whole-buffer checks stop exactly where the scalar one does, on long text with one flaw") {
+  // Stretches of 512 bytes checked without a test per block, ASCII stretches skipped: a flaw (or a
+  // '\r') anywhere, in an ASCII stretch after a sequence cut at its start, or in the tail.
+  const std::vector<std::string> valid = {"hello world, ", "\n", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xED\x9F\xBF",
+                                          "\xF4\x8F\xBF\xBF", "abcdefghijklmnopqrstuvwxyz0123456789"};
+  const std::vector<std::string> flaws = {"\r", "\x80", "\xC0\x80", "\xE0\x80\x80", "\xED\xA0\x80", "\xF0\x8F\xBF\xBF",
+                                          "\xF4\x90\x80\x80", "\xF5", "\xFF", "\xE2\x82", "\xF0\x9F", "\xC3"};
+  std::mt19937 rng(17);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const std::size_t size = rng() % 4000;
+    const bool ascii_first = rng() % 2 == 0;
+    while (text.size() < size) {
+      // Long ASCII runs then non-ASCII ones, so that both kinds of stretch occur.
+      const bool ascii = ascii_first ? text.size() < size / 2 : text.size() >= size / 2;
+      text += valid[ascii ? (rng() % 2 == 0 ? 0 : 7) : rng() % valid.size()];
+    }
+    if (rng() % 4 != 0) {
+      const std::string& flaw = flaws[rng() % flaws.size()];
+      text.insert(rng() % (text.size() + 1), flaw);
+    }
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    for (std::size_t from : {std::size_t{0}, std::size_t{rng() % 64}, std::size_t{rng() % (text.size() + 1)}}) {
+      if (from > text.size()) continue;
+      CAPTURE(round);
+      CAPTURE(from);
+      const std::size_t n = text.size() - from;
+      const std::size_t expected_lf = io::detail::utf8::valid_prefix<false>(p + from, n);
+      const std::size_t expected_cr = io::detail::utf8::valid_prefix<true>(p + from, n);
+      CHECK(io::detail::utf8::valid_prefix(p + from, n, false) == expected_lf);
+      CHECK(io::detail::utf8::valid_prefix(p + from, n, true) == expected_cr);
+#if defined(__x86_64__) || defined(__i386__)
+      if (io::detail::utf8::vector_level >= 2) {
+        CHECK(io::detail::utf8::valid_prefix_avx2<false>(p + from, n) == expected_lf);
+        CHECK(io::detail::utf8::valid_prefix_avx2<true>(p + from, n) == expected_cr);
+        CHECK(io::detail::utf8::exact_prefix_avx2<true>(p + from, n) == expected_cr);
+      }
+      if (io::detail::utf8::vector_level >= 3) {
+        CHECK(io::detail::utf8::valid_prefix_avx512<false>(p + from, n) == expected_lf);
+        CHECK(io::detail::utf8::valid_prefix_avx512<true>(p + from, n) == expected_cr);
+      }
+#endif
+    }
+  }
+}
+
+TEST_CASE("a text reader lends its text as a read window: lines walk it in place, and the reader takes what they passed") {
+  static_assert(requires(io::text_reader<io::memory_stream&>& r) {
+    { lend_read_window(r) } -> std::same_as<io::detail::lent_window>;
+  });
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += "line " + std::to_string(i) + " d\xC3\xA9j\xC3\xA0 vu\n";
+  for (const io::newline_mode mode : {io::newline_mode::universal, io::newline_mode::lf, io::newline_mode::recognize}) {
+    CAPTURE(static_cast<int>(mode));
+    io::memory_stream source(text);
+    io::text_reader reader(source, {.newline = mode});
+    std::size_t seen = 0;
+    const char* first = nullptr;
+    for (std::string_view line : reader | io::views::lines) {
+      if (seen == 0) first = line.data();
+      if (++seen == 1500) break;
+    }
+    CHECK(seen == 1500);
+    CHECK(static_cast<const void*>(first) == static_cast<const void*>(source.view().data())); // in the source's bytes
+    // The reader takes the lines handed out before anything else it does.
+    std::string expected;
+    for (int i = 1500; i < 2000; ++i) expected += "line " + std::to_string(i) + " d\xC3\xA9j\xC3\xA0 vu\n";
+    CHECK(reader.inner().tell() == text.size() - expected.size()); // inner() takes them too
+    CHECK(io::read_all<std::string>(reader) == expected);
+    CHECK(source.tell() == text.size());
+  }
+}
+
+TEST_CASE("a text reader made in the pipeline leaves the stream it refers to right after the last line handed out") {
+  std::string text;
+  for (int i = 0; i < 3000; ++i) text += "line " + std::to_string(i) + " \xC3\xA9t\xC3\xA9\n";
+  const auto rest_after = [&](std::size_t lines) {
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < lines; ++i) at = text.find('\n', at) + 1;
+    return text.substr(at);
+  };
+  for (const std::size_t stop : {std::size_t{1}, std::size_t{7}, std::size_t{1500}}) {
+    CAPTURE(stop);
+    // The reader is a prvalue owned by the view; the stream is referred to.
+    io::memory_stream source(text);
+    std::size_t seen = 0;
+    for (std::string_view line : io::text_reader(source) | io::views::lines) {
+      (void)line;
+      if (++seen == stop) break;
+    }
+    CHECK(io::read_all<std::string>(source) == rest_after(stop));
+    // The same with the view held in a variable, over a buffered stream with a small buffer.
+    io::memory_stream inner(text);
+    io::buffered_reader<io::memory_stream&> buffered(inner, 64);
+    {
+      auto view = io::text_reader(buffered) | io::views::lines;
+      std::size_t n = 0;
+      for (auto it = std::ranges::begin(view); it != std::ranges::end(view); ++it)
+        if (++n == stop) break;
+      CHECK(n == stop);
+    }
+    CHECK(io::read_all<std::string>(buffered) == rest_after(stop));
+    // A reader moved from leaves nothing to take: the one moved to does, once.
+    io::memory_stream again(text);
+    {
+      io::text_reader<io::memory_stream&> first(again);
+      std::size_t n = 0;
+      for (std::string_view line : first | io::views::lines) {
+        (void)line;
+        if (++n == stop) break;
+      }
+      io::text_reader<io::memory_stream&> second(std::move(first));
+    }
+    CHECK(io::read_all<std::string>(again) == rest_after(stop));
   }
 }

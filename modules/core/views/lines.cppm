@@ -284,14 +284,19 @@ private:
 // rawmemchr, and the line taken by one store of the window's start, so that the stream is right
 // after every line handed out. Every other case (the window moved under the cursor by a read from
 // the stream or another view, a line too long, the last '\n' passed) is the state's careful step.
-template <class T>
+// Over a stream that says how its lines end (text_line_splitter: io::text_reader), the same walk
+// serves lines that end at "\n" alone (its terminator, no '\r' dropped); for other line ends the
+// splitter is called on the window in place, as token_cursor does.
+template <class T, class F = line_splitter>
 class line_cursor {
 public:
-  using state_type = token_state<T, line_splitter>;
+  using state_type = token_state<T, F>;
+  static constexpr bool text = std::same_as<F, text_line_splitter>;
 
   line_cursor() = default;
   inline explicit line_cursor(state_type* s)
-      : state_(s), limit_(s->max_length != 0 ? s->max_length : ~std::size_t{0}), keep_ends_(s->split.keep_ends) {
+      : state_(s), limit_(s->max_length != 0 ? s->max_length : ~std::size_t{0}), keep_ends_(s->split.keep_ends),
+        scan_(walks_newlines(s->split)) {
     load(look(s));
   }
 
@@ -301,12 +306,25 @@ public:
       const char* begin = base_ + at_;
       const auto* newline = static_cast<const char*>(::rawmemchr(begin, '\n'));
       // The line starts inside the window: the byte before its '\n' is read only when it is the line's.
-      const char* content = newline != begin && newline[-1] == '\r' ? newline - 1 : newline;
+      const char* content = newline;
+      if constexpr (!text) content = newline != begin && newline[-1] == '\r' ? newline - 1 : newline;
       if (static_cast<std::size_t>(content - begin) <= limit_) [[likely]] {
         at_ = static_cast<std::size_t>(newline + 1 - base_);
         window_->set_begin(at_);
         current_ = std::string_view(begin, static_cast<std::size_t>((keep_ends_ ? newline + 1 : content) - begin));
         return;
+      }
+    }
+    if constexpr (text) {
+      if (!scan_ && in_window_ && at_ < end_ && window_->begin() == at_ && window_->generation() == generation_) {
+        const std::string_view rest(base_ + at_, end_ - at_);
+        const split_result r = state_->split(rest, false);
+        if (r.found && r.advance <= rest.size() && r.advance != 0 && r.token.size() - r.terminator <= limit_) [[likely]] {
+          at_ += r.advance;
+          window_->set_begin(at_);
+          current_ = r.token;
+          return;
+        }
       }
     }
     load(step(state_));
@@ -322,10 +340,17 @@ private:
     read_window* window;
     const char* base;
     std::size_t at;
+    std::size_t end;
     std::size_t generation;
     std::size_t newlines_end;
+    bool in_window;
     bool done;
   };
+  // Whether lines end at "\n" (and "\r\n", over other streams), so that the walk finds them.
+  static inline bool walks_newlines(const F& split) noexcept {
+    if constexpr (text) return split.end == line_end::lf;
+    else return true;
+  }
   // The state's careful step, out of line and without the cursor's address, so that the walk's
   // registers are not spent on it (the cursor stays in registers).
   [[gnu::noinline]] static synced step(state_type* s) {
@@ -334,10 +359,12 @@ private:
   }
   static inline synced look(state_type* s) {
     const lent_window w = s->input.window();
-    synced r{s->current, w.window, reinterpret_cast<const char*>(w.buffer), w.window->begin(), w.window->generation(), 0, s->done};
     const std::size_t end = w.window->end();
     // Only while no copied bytes of a line that crossed the buffer's end wait to be handed out.
-    if (!r.done && s->store_begin >= s->store.size() && r.at < end) {
+    const bool in_window = !s->done && s->store_begin >= s->store.size();
+    synced r{s->current, w.window, reinterpret_cast<const char*>(w.buffer), w.window->begin(), end, w.window->generation(),
+             0, in_window, s->done};
+    if (walks_newlines(s->split) && in_window && r.at < end) {
       const void* newline = ::memrchr(r.base + r.at, '\n', end - r.at);
       if (newline != nullptr) r.newlines_end = static_cast<std::size_t>(static_cast<const char*>(newline) + 1 - r.base);
     }
@@ -351,6 +378,10 @@ private:
     generation_ = r.generation;
     newlines_end_ = r.newlines_end;
     done_ = r.done;
+    if constexpr (text) { // only the splitter's walk reads them: no stores for other streams' lines
+      end_ = r.end;
+      in_window_ = r.in_window;
+    }
   }
 
   state_type* state_ = nullptr;
@@ -362,29 +393,31 @@ private:
   std::size_t at_ = 0;         // where the bytes after the current line start in it
   std::size_t generation_ = 0; // the window's generation then: the same bytes while it holds
   std::size_t newlines_end_ = 0; // just past the window's last '\n' (0: none, or unknown)
+  std::size_t end_ = 0;          // the window's end then
+  bool scan_ = true;             // whether lines end at "\n", walked with rawmemchr
+  bool in_window_ = false;       // whether the bytes after the current line are the window's
   bool done_ = true;
 };
 
 // The engine of lines over a stream that lends its read window.
-template <class T>
-class stream_lines : public stream_range<token_state<T, line_splitter>, line_cursor<T>> {
+template <class T, class F>
+class stream_lines : public stream_range<token_state<T, F>, line_cursor<T, F>> {
 public:
   stream_lines() = default;
-  stream_lines(T&& source, line_splitter split, std::size_t max_length, std::error_code* ec)
-      : stream_range<token_state<T, line_splitter>, line_cursor<T>>(std::in_place, std::forward<T>(source), split,
-                                                                     max_length, ec) {}
+  stream_lines(T&& source, F split, std::size_t max_length, std::error_code* ec)
+      : stream_range<token_state<T, F>, line_cursor<T, F>>(std::in_place, std::forward<T>(source), split, max_length, ec) {}
 };
 
 template <class T>
 constexpr bool lines_in_window = [] {
-  if constexpr (storage_source<T> || line_ended<std::remove_cvref_t<T>>) return false;
+  if constexpr (storage_source<T>) return false;
   else return stream_input<std::remove_reference_t<T>>::lends_window;
 }();
 
 template <class T>
-using line_engine =
-    std::conditional_t<storage_source<T>, storage_lines<T>,
-                       std::conditional_t<lines_in_window<T>, stream_lines<T>, stream_tokens<T, line_splitter_for<T>>>>;
+using line_engine = std::conditional_t<storage_source<T>, storage_lines<T>,
+                                       std::conditional_t<lines_in_window<T>, stream_lines<T, line_splitter_for<T>>,
+                                                          stream_tokens<T, line_splitter_for<T>>>>;
 
 } // namespace io::detail
 
