@@ -200,7 +200,7 @@ bool store_stream::reserve(std::size_t end, std::error_code& ec) noexcept {
   }
   // Geometric growth on the heap, never past the threshold, so that the fast path of write()
   // cannot carry the contents past it; huge pages for a large block, as memory_stream's.
-  const std::size_t room = std::min(threshold_, std::max(end, capacity_ + capacity_ / 2 + 64));
+  const std::size_t room = std::min(threshold_, std::max({end, capacity_ * 2, std::size_t{64}}));
   void* p = detail::grow_heap_block(data_, room);
   if (p == nullptr) {
     ec = std::make_error_code(std::errc::not_enough_memory);
