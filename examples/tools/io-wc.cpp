@@ -6,6 +6,7 @@
 // each; what cannot be mapped (a pipe, a terminal) is read on one thread.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -110,40 +111,48 @@ counts count(S& in, bool want_words, bool want_chars, std::error_code& ec) {
   return total;
 }
 
-// Counts a regular file on `threads` threads: its map cut into shards at line boundaries, each
-// counted on its own std::thread. A shard starts after a '\n' (or at the start), so no word
-// straddles a cut and the shards' counts add up to the whole's. False when it cannot be mapped.
+// Counts a regular file on `threads` threads: its map cut into shards at line boundaries, eight a
+// thread, which the threads take in turn (one thread's shards can take longer than another's: the
+// kernel maps some parts of the page cache in more slowly), each counted on its own. A shard
+// starts after a '\n' (or at the start), so no word straddles a cut and the shards' counts add up
+// to the whole's. False when it cannot be mapped.
 bool count_sharded(const std::string& path, unsigned threads, bool want_words, bool want_chars, counts& total) {
   std::error_code ec;
   io::mapped_file mapped(path, ec);
   if (ec) return false;
   mapped.advise(io::access_pattern::sequential, ec); // advice only: counting works without it
-  const std::vector<std::string_view> shards = io::views::line_shards(mapped.text(), threads);
-  // One cache line per shard's counts, so that the threads do not share one.
+  const std::vector<std::string_view> shards = io::views::line_shards(mapped.text(), std::size_t{threads} * 8);
+  // One cache line per thread's counts, so that the threads do not share one.
   struct alignas(64) part {
     counts value;
   };
-  std::vector<part> parts(shards.size());
-  auto work = [&](std::size_t i) {
+  // No more threads than shards (a small file has few lines), and at least this one.
+  const std::size_t used = std::max<std::size_t>(1, std::min<std::size_t>(threads, shards.size()));
+  std::vector<part> parts(used);
+  std::atomic<std::size_t> next{0};
+  auto work = [&](std::size_t t) {
     counts local; // counted in a local: the loop's stores cannot alias the bytes it reads
-    bool in_word = false;
-    utf8_counter chars; // a shard ends after a '\n', which ends any UTF-8 sequence: none straddles a cut
-    // Each thread maps its shard's pages in at once and takes them out when done (advice only:
-    // errors change nothing), so that neither the page faults nor the unmapping of the whole
-    // file at the end are one thread's work.
-    const auto offset = static_cast<std::size_t>(shards[i].data() - mapped.text().data());
-    std::error_code advice_ec;
-    mapped.advise(io::access_pattern::populate, offset, shards[i].size(), advice_ec);
-    tally(shards[i], want_words, in_word, local, want_chars ? &chars : nullptr);
-    mapped.advise(io::access_pattern::dont_need, offset, shards[i].size(), advice_ec);
-    parts[i].value = local;
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < shards.size();) {
+      bool in_word = false;
+      utf8_counter chars; // a shard ends after a '\n', which ends any UTF-8 sequence: none straddles a cut
+      // The thread maps its shard's pages in at once and takes them out when done (advice only:
+      // errors change nothing), so that neither the page faults nor the unmapping of the whole
+      // file at the end are one thread's work.
+      const auto offset = static_cast<std::size_t>(shards[i].data() - mapped.text().data());
+      std::error_code advice_ec;
+      mapped.advise(io::access_pattern::populate, offset, shards[i].size(), advice_ec);
+      tally(shards[i], want_words, in_word, local, want_chars ? &chars : nullptr);
+      mapped.advise(io::access_pattern::dont_need, offset, shards[i].size(), advice_ec);
+    }
+    parts[t].value = local;
   };
   // std::thread joined by hand, not std::jthread: libc++ 22's shared library here lacks the
   // atomic-wait functions that std::jthread's stop token calls, so it does not link.
   std::vector<std::thread> workers;
   try {
-    for (std::size_t i = 1; i < shards.size(); ++i) workers.emplace_back(work, i);
+    for (std::size_t t = 1; t < used; ++t) workers.emplace_back(work, t);
   } catch (...) {
+    next = shards.size(); // the running threads stop after their shard
     for (std::thread& w : workers) w.join();
     throw;
   }

@@ -373,8 +373,10 @@ void mapped_file::advise_pages(access_pattern pattern, std::size_t start, std::s
   case access_pattern::will_need: advice = MADV_WILLNEED; break;
   case access_pattern::dont_need: advice = MADV_DONTNEED; break;
   case access_pattern::populate:
-#if defined(MADV_POPULATE_READ) && defined(MADV_POPULATE_WRITE)
-    advice = writable_ ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
+#if defined(MADV_POPULATE_READ)
+    // Read even in a writable map: MADV_POPULATE_WRITE would dirty every page of a shared map,
+    // and sync() would then write the whole range back, changed or not.
+    advice = MADV_POPULATE_READ;
     break;
 #else
     return; // advice only: without it, the first reads fault the pages in

@@ -50,7 +50,7 @@ enum class access_pattern {
   will_need,  ///< about to be read: start reading the pages in now (MADV_WILLNEED)
   dont_need,  ///< not needed soon: the kernel may drop the pages, a shared map reads them back from the file (MADV_DONTNEED)
   populate,   ///< about to be read: map the pages now, reading them in, so that the first reads take no page
-              ///< fault (MADV_POPULATE_READ, or _WRITE for a writable map; Linux 5.14; nothing where unsupported)
+              ///< fault (MADV_POPULATE_READ, Linux 5.14; nothing where unsupported; a writable map's pages stay clean)
 };
 
 /// A memory map of a file: a contiguous range of `const std::byte`, also seen as a

@@ -337,10 +337,10 @@ TEST_CASE("sync of a range past the map is refused both ways, dont_need advice k
 
 namespace {
 
-// The resident size (kB) of the mapping of this process that holds `p`, from /proc/self/smaps:
-// the pages mapped into the process's page tables, which page faults and MADV_POPULATE_* add and
-// MADV_DONTNEED removes.
-long resident_kb(const void* p) {
+// A field (kB) of the mapping of this process that holds `p`, from /proc/self/smaps: "Rss:", the
+// pages mapped into the process's page tables, which page faults and MADV_POPULATE_* add and
+// MADV_DONTNEED removes, or "Shared_Dirty:", its pages written to and not yet written back.
+long smaps_kb(const void* p, std::string_view field = "Rss:") {
   std::istringstream smaps(io_test::read_text("/proc/self/smaps"));
   const auto address = reinterpret_cast<std::uintptr_t>(p);
   bool inside = false;
@@ -348,8 +348,8 @@ long resident_kb(const void* p) {
     unsigned long long begin = 0, end = 0;
     if (std::sscanf(line.c_str(), "%llx-%llx ", &begin, &end) == 2 && line.find(' ') > line.find('-')) {
       inside = address >= begin && address < end;
-    } else if (inside && line.starts_with("Rss:")) {
-      return std::stol(line.substr(4));
+    } else if (inside && line.starts_with(field)) {
+      return std::stol(line.substr(field.size()));
     }
   }
   return -1;
@@ -362,23 +362,31 @@ TEST_CASE("advice on a range: populate maps its pages in, dont_need takes them o
   const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   write_text(dir / "f", sequence(64 * page));
   io::mapped_file m(dir / "f");
-  const long before = resident_kb(m.data());
+  const long before = smaps_kb(m.data());
   REQUIRE(before >= 0);
   CHECK(before < 64 * static_cast<long>(page) / 1024); // nothing read yet
   m.advise(io::access_pattern::populate, 0, m.size());
-  CHECK(resident_kb(m.data()) == 64 * static_cast<long>(page) / 1024);
+  CHECK(smaps_kb(m.data()) == 64 * static_cast<long>(page) / 1024);
   // A range that is not page-aligned advises the pages around it; the rest stays mapped.
   m.advise(io::access_pattern::dont_need, page + 10, 2 * page);
-  CHECK(resident_kb(m.data()) == 61 * static_cast<long>(page) / 1024);
+  CHECK(smaps_kb(m.data()) == 61 * static_cast<long>(page) / 1024);
   CHECK(m.text()[page + 10] == sequence(64 * page)[page + 10]); // a shared map reads the file again
   std::error_code ec;
   m.advise(io::access_pattern::dont_need, 0, m.size(), ec);
   CHECK(!ec);
-  CHECK(resident_kb(m.data()) == 0);
+  CHECK(smaps_kb(m.data()) == 0);
   m.advise(io::access_pattern::populate, m.size(), 0, ec); // empty, at the end: nothing to do
   CHECK(!ec);
   m.advise(io::access_pattern::populate, 1, m.size(), ec);
   CHECK(ec == io::errc::invalid_argument);
+  // In a writable shared map the pages come in clean: nothing for sync() to write back (the
+  // file's own writes are written back first, since smaps counts a dirty page cache page too).
+  io::file(dir / "f", "r+").sync();
+  io::mapped_file w(dir / "f", "r+");
+  w.advise(io::access_pattern::populate, 0, w.size());
+  CHECK(smaps_kb(w.data()) == 64 * static_cast<long>(page) / 1024);
+  CHECK(smaps_kb(w.data(), "Shared_Dirty:") == 0);
+  CHECK(smaps_kb(w.data(), "Private_Dirty:") == 0);
   auto [code, message] = thrown([&] { m.advise(io::access_pattern::will_need, m.size() + 1, 0); });
   CHECK(code == io::errc::invalid_argument);
   CHECK(message.find((dir / "f").string()) != std::string::npos);
